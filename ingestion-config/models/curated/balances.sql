@@ -1,0 +1,51 @@
+-- balances: one row per merchant, business date and currency.
+-- Invariant: net_minor = captured_minor - refunded_minor. Refunds count on the payment's merchant and
+-- the refund's own business date; a refund whose payment is unknown cannot be attributed and is left
+-- to the relationships rule on refunds.
+with transactions as (
+
+    select * from curated.transactions where status = 'CAPTURED'
+
+),
+
+refunds as (
+
+    select
+        transactions.merchant_id,
+        refunds.business_date,
+        refunds.currency,
+        refunds.amount_minor
+    from curated.refunds as refunds
+    join curated.transactions as transactions using (payment_id)
+
+),
+
+captured as (
+
+    select merchant_id, business_date, currency, sum(amount_minor) as captured_minor, count(*) as payment_count
+    from transactions
+    group by 1, 2, 3
+
+),
+
+refunded as (
+
+    select merchant_id, business_date, currency, sum(amount_minor) as refunded_minor, count(*) as refund_count
+    from refunds
+    group by 1, 2, 3
+
+)
+
+select
+    -- ids
+    coalesce(captured.merchant_id, refunded.merchant_id)       as merchant_id,
+    coalesce(captured.business_date, refunded.business_date)   as business_date,
+    coalesce(captured.currency, refunded.currency)             as currency,
+    -- amounts
+    coalesce(captured.captured_minor, 0)::bigint               as captured_minor,
+    coalesce(refunded.refunded_minor, 0)::bigint               as refunded_minor,
+    (coalesce(captured.captured_minor, 0) - coalesce(refunded.refunded_minor, 0))::bigint as net_minor,
+    coalesce(captured.payment_count, 0)                         as payment_count,
+    coalesce(refunded.refund_count, 0)                          as refund_count
+from captured
+full outer join refunded using (merchant_id, business_date, currency)

@@ -1,0 +1,19 @@
+-- refunds: one row per refund.
+with refunds as (
+
+    select * from staging.refunds
+
+)
+
+select
+    -- ids
+    refund_id,
+    payment_id,
+    -- amounts
+    amount_minor,
+    currency,
+    reason,
+    -- timestamps
+    created_at,
+    business_date
+from refunds

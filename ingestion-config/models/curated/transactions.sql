@@ -1,0 +1,21 @@
+-- transactions: one row per card payment, as the ledger last recorded it.
+with payments as (
+
+    select * from staging.payments
+
+)
+
+select
+    -- ids
+    payment_id,
+    merchant_id,
+    processor,
+    card_pan as card_token,
+    -- amounts
+    amount_minor,
+    currency,
+    status,
+    -- timestamps
+    created_at,
+    business_date
+from payments

@@ -1,0 +1,77 @@
+package com.finledger.integrity.catalog;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The declared FinLedger world: layers, sources with their datasets, and curated datasets. */
+public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedDataset> curated) {
+
+    public enum SourceKind { POSTGRES_CDC, REST_API, PARTNER_FILES }
+
+    public enum SlaClass { OPS, FINANCE }
+
+    public enum PartitionKind { BUSINESS_DATE, MICRO_BATCH }
+
+    /** Landing metadata column names a dataset may use as its change sequence. */
+    public static final String LANDING_CHANGE_SEQUENCE = "_change_seq";
+
+    public record Layer(String name, String description, String storage, String location) {
+    }
+
+    public record Source(String name, SourceKind kind, String description, String owner,
+                         String schema, Optional<String> endpoint, Optional<PartnerDrop> partnerDrop,
+                         List<Dataset> datasets) {
+    }
+
+    public record PartnerDrop(String dropPrefix, String filePattern, String delimiter, String encoding,
+                              String cutoff, String timeZone) {
+    }
+
+    public record Column(String name, String type, boolean nullable, boolean pci) {
+    }
+
+    public record Amount(String column, String currencyColumn, boolean decimal) {
+    }
+
+    public record Partitioning(PartitionKind kind, Optional<Duration> window) {
+    }
+
+    public record Dataset(String name, String source, String table, String grain, SlaClass slaClass,
+                          Duration freshness, Partitioning partitioning, List<String> primaryKey,
+                          String changeSequence, Amount amount, String businessDate, List<Column> columns) {
+
+        public Optional<Column> column(String name) {
+            return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+        }
+
+        public List<Column> pciColumns() {
+            return columns.stream().filter(Column::pci).toList();
+        }
+    }
+
+    public record CuratedDataset(String name, String grain, SlaClass slaClass, Duration freshness,
+                                 List<String> builtFrom, List<String> primaryKey, Amount amount,
+                                 String businessDate) {
+    }
+
+    public Stream<Dataset> datasets() {
+        return sources.stream().flatMap(s -> s.datasets().stream());
+    }
+
+    public Dataset dataset(String name) {
+        return datasets().filter(d -> d.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no dataset named " + name + " in the catalog"));
+    }
+
+    public Source source(String name) {
+        return sources.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no source named " + name + " in the catalog"));
+    }
+
+    public Source sourceOf(Dataset dataset) {
+        return source(dataset.source());
+    }
+}

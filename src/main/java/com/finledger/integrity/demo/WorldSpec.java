@@ -1,0 +1,40 @@
+package com.finledger.integrity.demo;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/** Everything that determines a demo world; the same spec always yields the same rows. */
+public record WorldSpec(long seed, LocalDate firstBusinessDate, int days, int scale, Set<Defect> defects) {
+
+    public static final int BASE_PAYMENTS_PER_DAY = 2_000;
+
+    public WorldSpec {
+        if (days < 1 || scale < 1) {
+            throw new IllegalArgumentException("a demo world needs at least one day and scale 1");
+        }
+        defects = Set.copyOf(defects);
+    }
+
+    public static WorldSpec from(DemoConfig config) {
+        return new WorldSpec(config.seed(), config.firstBusinessDate(), config.days(), config.scale(),
+                Defect.parse(config.defects()));
+    }
+
+    public int paymentsPerDay() {
+        return BASE_PAYMENTS_PER_DAY * scale;
+    }
+
+    public List<LocalDate> businessDates() {
+        return IntStream.range(0, days).mapToObj(firstBusinessDate::plusDays).toList();
+    }
+
+    public LocalDate lastBusinessDate() {
+        return firstBusinessDate.plusDays(days - 1L);
+    }
+
+    public boolean has(Defect defect) {
+        return defects.contains(defect);
+    }
+}

@@ -1,0 +1,67 @@
+package com.finledger.integrity.pipeline;
+
+import com.finledger.integrity.intake.ObjectStore.StoredObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ledger of landed objects ({@code landed_object}): one row per object version, never two. */
+final class LandedObjects {
+
+    record Landed(long id, String dataset, LocalDate businessDate, String objectKey, String versionId,
+                  Instant arrivedAt) {
+    }
+
+    private LandedObjects() {
+    }
+
+    /** Records an object version; a version already recorded is left as it is. Returns whether it was new. */
+    static boolean record(Connection c, String dataset, LocalDate businessDate, StoredObject object, long rowCount,
+                          Instant recordedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into landed_object (dataset, business_date, object_key, version_id, sha256, size_bytes,
+                                           row_count, arrived_at, recorded_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (object_key, version_id) do nothing""")) {
+            ps.setString(1, dataset);
+            ps.setObject(2, businessDate);
+            ps.setString(3, object.key());
+            ps.setString(4, object.versionId());
+            ps.setString(5, object.sha256());
+            ps.setLong(6, object.size());
+            ps.setLong(7, rowCount);
+            ps.setTimestamp(8, Timestamp.from(object.arrivedAt()));
+            ps.setTimestamp(9, Timestamp.from(recordedAt));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static List<Landed> notYetInRaw(Connection c) throws SQLException {
+        List<Landed> pending = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select id, dataset, business_date, object_key, version_id, arrived_at
+                from landed_object where raw_loaded_at is null order by id""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                pending.add(new Landed(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDate.class),
+                        rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant()));
+            }
+        }
+        return pending;
+    }
+
+    static void markLoaded(Connection c, long id, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update landed_object set raw_loaded_at = ? where id = ? and raw_loaded_at is null")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+}

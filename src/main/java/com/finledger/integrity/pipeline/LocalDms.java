@@ -1,0 +1,167 @@
+package com.finledger.integrity.pipeline;
+
+import com.finledger.integrity.catalog.Catalog.Dataset;
+import com.finledger.integrity.catalog.Catalog.Source;
+import com.finledger.integrity.demo.DemoScript;
+import com.finledger.integrity.intake.ObjectStore;
+import com.finledger.integrity.intake.ObjectStore.StoredObject;
+import com.finledger.integrity.pci.PanTokenizer;
+import com.finledger.integrity.platform.Sql;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Plays AWS DMS on this machine: reads each ledger's change log past its checkpoint and lands the
+ * changes as DMS-style CSV files ({@code Op}, {@code commit_ts}, {@code change_seq}, then the row),
+ * one file per business date and range of change sequence numbers. Keys derive from the range, so a
+ * retried landing rewrites the same objects and records nothing new.
+ */
+@ApplicationScoped
+public class LocalDms {
+
+    static final int MAX_ROWS_PER_FILE = 100_000;
+    static final List<String> DMS_COLUMNS = List.of("Op", "commit_ts", "change_seq");
+
+    @Inject
+    ObjectStore objectStore;
+
+    @Inject
+    PanTokenizer tokenizer;
+
+    @Inject
+    DemoScript script;
+
+    @Inject
+    Clock clock;
+
+    /** Lands new changes of one dataset; returns the number of objects newly recorded. */
+    int land(Connection c, Source source, Dataset dataset) throws SQLException {
+        long checkpoint = checkpoint(c, dataset.name());
+        int landed = 0;
+        List<Change> batch = new ArrayList<>();
+        long last = checkpoint;
+        String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
+        try (PreparedStatement ps = c.prepareStatement(
+                "select * from " + changes + " where change_seq > ? order by change_seq")) {
+            ps.setLong(1, checkpoint);
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batch.add(read(rs, dataset));
+                    last = rs.getLong("change_seq");
+                    if (batch.size() == MAX_ROWS_PER_FILE) {
+                        landed += write(c, source, dataset, batch, "");
+                        batch.clear();
+                    }
+                }
+            }
+        }
+        landed += write(c, source, dataset, batch, "");
+        if (last > checkpoint) {
+            saveCheckpoint(c, dataset.name(), last);
+        }
+        long landedUpTo = last;
+        var replay = script.dmsRestartReplay(dataset.name()).filter(range -> range[1] <= landedUpTo);
+        if (replay.isPresent()) {
+            landed += write(c, source, dataset, range(c, changes, dataset, replay.get()[0], replay.get()[1]), "-restart");
+        }
+        return landed;
+    }
+
+    private record Change(long seq, String op, Instant commitTs, LocalDate businessDate, Map<String, Object> row) {
+    }
+
+    private Change read(ResultSet rs, Dataset dataset) throws SQLException {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (var column : dataset.columns()) {
+            Object value = rs.getObject(column.name());
+            row.put(column.name(), value instanceof Timestamp ts ? ts.toInstant().toString()
+                    : value == null ? null : value.toString());
+        }
+        LandingFiles.tokenize(dataset, row, tokenizer);
+        return new Change(rs.getLong("change_seq"), rs.getString("op"), rs.getTimestamp("commit_ts").toInstant(),
+                rs.getObject(dataset.businessDate(), LocalDate.class), row);
+    }
+
+    private List<Change> range(Connection c, String changes, Dataset dataset, long from, long to) throws SQLException {
+        List<Change> replayed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select * from " + changes + " where change_seq between ? and ? order by change_seq")) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    replayed.add(read(rs, dataset));
+                }
+            }
+        }
+        return replayed;
+    }
+
+    private int write(Connection c, Source source, Dataset dataset, List<Change> changes, String suffix)
+            throws SQLException {
+        Map<LocalDate, List<Change>> byDate = new TreeMap<>();
+        for (Change change : changes) {
+            byDate.computeIfAbsent(change.businessDate(), d -> new ArrayList<>()).add(change);
+        }
+        int recorded = 0;
+        for (var entry : byDate.entrySet()) {
+            List<Change> part = entry.getValue();
+            List<String> header = new ArrayList<>(DMS_COLUMNS);
+            dataset.columns().forEach(col -> header.add(col.name()));
+            List<List<String>> rows = new ArrayList<>(part.size());
+            for (Change change : part) {
+                List<String> row = new ArrayList<>(header.size());
+                row.add(change.op());
+                row.add(change.commitTs().toString());
+                row.add(Long.toString(change.seq()));
+                change.row().values().forEach(v -> row.add(v == null ? "" : v.toString()));
+                rows.add(row);
+            }
+            String key = String.format("landing/%s/%s/business_date=%s/changes-%012d-%012d%s.csv", source.name(),
+                    dataset.table(), entry.getKey(), part.get(0).seq(), part.get(part.size() - 1).seq(), suffix);
+            Instant arrived = part.get(part.size() - 1).commitTs();
+            StoredObject object = objectStore.put(key, LandingFiles.csv(header, rows), arrived,
+                    Map.of("source", source.name(), "dataset", dataset.name()));
+            if (LandedObjects.record(c, dataset.name(), entry.getKey(), object, part.size(), clock.instant())) {
+                recorded++;
+            }
+        }
+        return recorded;
+    }
+
+    private static long checkpoint(Connection c, String dataset) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select last_change_seq from cdc_checkpoint where dataset = ? for update")) {
+            ps.setString(1, dataset);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
+    private void saveCheckpoint(Connection c, String dataset, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into cdc_checkpoint (dataset, last_change_seq, updated_at) values (?, ?, ?)
+                on conflict (dataset) do update set last_change_seq = excluded.last_change_seq,
+                                                    updated_at = excluded.updated_at""")) {
+            ps.setString(1, dataset);
+            ps.setLong(2, seq);
+            ps.setTimestamp(3, Timestamp.from(clock.instant()));
+            ps.executeUpdate();
+        }
+    }
+}

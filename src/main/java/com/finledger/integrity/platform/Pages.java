@@ -1,0 +1,34 @@
+package com.finledger.integrity.platform;
+
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import java.util.List;
+import java.util.Set;
+
+/** What every page's layout needs: who is signed in and which sections they may open. */
+public final class Pages {
+
+    private Pages() {
+    }
+
+    public record NavItem(String href, String label, boolean active) {
+    }
+
+    private record Section(String href, String label, Set<String> roles) {
+    }
+
+    private static final List<Section> SECTIONS = List.of(
+            new Section("/", "Overview", Set.of()),
+            new Section("/catalog", "Catalog", Set.of()),
+            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
+
+    public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {
+        List<NavItem> nav = SECTIONS.stream()
+                .filter(s -> s.roles().isEmpty() || s.roles().stream().anyMatch(identity::hasRole))
+                .map(s -> new NavItem(s.href(), s.label(), s.href().equals(active)))
+                .toList();
+        return instance.data("user", identity.getPrincipal().getName())
+                .data("roles", String.join(", ", identity.getRoles().stream().sorted().toList()))
+                .data("nav", nav);
+    }
+}

@@ -48,7 +48,11 @@ public final class YamlDocument {
             return Optional.ofNullable(root);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
-            errors.add(fileName + ":" + line + ": invalid YAML: " + e.getProblem());
+            String context = "";
+            if (e.getContext() != null && e.getContextMark() != null && e.getContextMark().getLine() + 1 != line) {
+                context = " (" + e.getContext() + " started at line " + (e.getContextMark().getLine() + 1) + ")";
+            }
+            errors.add(fileName + ":" + line + ": invalid YAML: " + e.getProblem() + context);
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             errors.add(fileName + ":1: cannot read: " + e.getMessage());

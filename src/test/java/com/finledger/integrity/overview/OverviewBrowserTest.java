@@ -1,0 +1,111 @@
+package com.finledger.integrity.overview;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.finledger.integrity.DemoWorldFixture;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Signs in as each demo user in headless Debian chromium and checks what a person sees on the
+ * overview. Screenshots go to target/screenshots/. Locally without chromium the test is skipped; in
+ * CI (CI set) a missing browser is a failure.
+ */
+@QuarkusTest
+class OverviewBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    DemoWorldFixture fixture;
+
+    @BeforeAll
+    static void launch() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException("CI must install chromium (apt-get install -y chromium)");
+            }
+            Assumptions.abort("no /usr/bin/chromium on this machine");
+        }
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @BeforeEach
+    void world() {
+        fixture.ensureDefaultWorld();
+    }
+
+    @ParameterizedTest(name = "{0} signs in and sees the overview")
+    @ValueSource(strings = {"ops", "preparer", "approver", "auditor", "pipeline", "admin"})
+    void eachDemoUserSeesTheOverview(String user) throws Exception {
+        try (BrowserContext context = browser.newContext()) {
+            Page page = context.newPage();
+            page.navigate(root.toString());
+            assertTrue(page.url().endsWith("/login"), "an anonymous visitor is sent to sign in, got " + page.url());
+
+            page.getByLabel("User").fill(user);
+            page.getByLabel("Password").fill("demo");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.waitForURL(root.toString());
+
+            assertEquals("Overview · FinLedger Integrity", page.title());
+            assertTrue(page.getByTestId("signed-in-user").textContent().startsWith(user));
+            List<String> headers = page.locator("#overview-table thead th").allTextContents();
+            assertEquals(List.of("Dataset", "Kind", "Business date", "Source", "Landing", "RAW", "Staging", "Curated"),
+                    headers);
+            String paymentsRow = page.locator("#overview-table tbody tr", new Page.LocatorOptions()
+                    .setHasText("payments")).first().textContent();
+            assertTrue(paymentsRow.contains("2026-11-02"), paymentsRow);
+
+            page.getByPlaceholder("dataset, date…").fill("balances");
+            List<String> visible = page.locator("#overview-table tbody tr:visible td:first-child").allTextContents();
+            assertTrue(!visible.isEmpty() && visible.stream().allMatch("balances"::equals), visible.toString());
+
+            Path shot = Path.of("target", "screenshots", "overview-" + user + ".png");
+            Files.createDirectories(shot.getParent());
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+            assertTrue(Files.size(shot) > 10_000, "screenshot written");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 -- balances: one row per merchant, business date and currency.
 -- Invariant: net_minor = captured_minor - refunded_minor. Refunds count on the payment's merchant and
 -- the refund's own business date; a refund whose payment is unknown cannot be attributed and is left
--- to the relationships rule on refunds.
+-- to the relationships rule on ledger_refunds.
 with transactions as (
 
     select * from curated.transactions where status = 'CAPTURED'

@@ -1,7 +1,7 @@
 -- refunds: one row per refund.
 with refunds as (
 
-    select * from staging.refunds
+    select * from staging.ledger_refunds
 
 )
 

@@ -2,7 +2,7 @@
 -- Bank amounts arrive as decimals in major units; all three currencies here have two decimals.
 with ledger as (
 
-    select * from staging.settlements
+    select * from staging.ledger_settlements
 
 ),
 

@@ -53,8 +53,8 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
     }
 
     public record CuratedDataset(String name, String grain, SlaClass slaClass, Duration freshness,
-                                 List<String> builtFrom, List<String> primaryKey, Amount amount,
-                                 String businessDate) {
+                                 List<String> builtFrom, List<String> rowsFrom, List<String> primaryKey,
+                                 Amount amount, String businessDate) {
     }
 
     public Stream<Dataset> datasets() {

@@ -319,9 +319,14 @@ public final class CatalogLoader {
             Map<String, Node> top = doc.mapping(rootNode, "curated file", Set.of("curated"));
             for (Node item : doc.sequence(top, rootNode, "curated", "curated file")) {
                 Map<String, Node> m = doc.mapping(item, "curated dataset", Set.of("name", "grain", "sla_class",
-                        "freshness", "built_from", "primary_key", "amount", "business_date"));
+                        "freshness", "built_from", "rows_from", "primary_key", "amount", "business_date"));
                 String name = doc.text(m, item, "name", "curated dataset");
                 checkName(doc, m.get("name"), name);
+                if (buildable.contains(name) && sources.stream().flatMap(s -> s.datasets().stream())
+                        .anyMatch(d -> d.name().equals(name))) {
+                    doc.error(m.get("name"), "curated dataset '" + name + "' has the name of a source dataset; "
+                            + "readiness, rules and tables are keyed by dataset name");
+                }
                 SlaClass sla = doc.enumValue(m, item, "sla_class", SlaClass.class, "curated dataset");
                 Duration freshness = doc.duration(m, item, "freshness", "curated dataset");
                 checkSla(doc, m.get("freshness"), sla, freshness);
@@ -336,9 +341,18 @@ public final class CatalogLoader {
                                 + "', which is neither a source dataset nor a curated dataset declared above it");
                     }
                 }
+                List<String> rowsFrom = m.containsKey("rows_from")
+                        ? doc.textList(m, item, "rows_from", "curated dataset") : List.of();
+                for (String from : rowsFrom) {
+                    if (!builtFrom.contains(from) || sources.stream().flatMap(s -> s.datasets().stream())
+                            .noneMatch(d -> d.name().equals(from))) {
+                        doc.error(m.get("rows_from"), "rows_from '" + from + "' must be a source dataset listed in "
+                                + "built_from (one curated row per row of it)");
+                    }
+                }
                 buildable.add(name);
                 curated.add(new CuratedDataset(name, doc.text(m, item, "grain", "curated dataset"), sla, freshness,
-                        builtFrom,
+                        builtFrom, rowsFrom,
                         doc.textList(m, item, "primary_key", "curated dataset"),
                         readAmount(doc, m, item, null), doc.text(m, item, "business_date", "curated dataset")));
             }

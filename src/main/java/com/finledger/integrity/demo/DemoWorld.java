@@ -210,7 +210,7 @@ public class DemoWorld {
 
             if (day == 0 && !settlementSkipped && spec.has(Defect.MISSING_SETTLEMENT)) {
                 settlementSkipped = true;
-                fault(c, Defect.MISSING_SETTLEMENT, "settlements", date, Map.of("payment_id", paymentId,
+                fault(c, Defect.MISSING_SETTLEMENT, "ledger_settlements", date, Map.of("payment_id", paymentId,
                         "amount_minor", amount, "currency", currency));
             } else {
                 settlementNo++;
@@ -242,7 +242,7 @@ public class DemoWorld {
                     date.toString()};
             csv(refunds, refund);
             refundChanges.add(new Change(at, 'I', refund));
-            fault(c, Defect.ORPHAN_REFUND, "refunds", date, Map.of("refund_id", refundId,
+            fault(c, Defect.ORPHAN_REFUND, "ledger_refunds", date, Map.of("refund_id", refundId,
                     "payment_id", missingPayment));
         }
 

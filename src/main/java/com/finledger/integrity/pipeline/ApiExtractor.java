@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
+import com.finledger.integrity.controls.RowTotals;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
 import com.finledger.integrity.pci.PanTokenizer;
@@ -68,7 +69,7 @@ public class ApiExtractor {
         Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = from.plusSeconds(86_400);
         ByteArrayOutputStream ndjson = new ByteArrayOutputStream();
-        long rows = 0;
+        RowTotals totals = new RowTotals();
         Optional<String> token = Optional.empty();
         do {
             ProcessorApi.Page page = api.fetch(source.name(), from, to, token, pageSize);
@@ -81,11 +82,12 @@ public class ApiExtractor {
                     throw new IllegalStateException(e);
                 }
                 ndjson.write('\n');
-                rows++;
+                Long seq = RawLoader.changeSequence(asText(landedRecord.get(dataset.changeSequence())));
+                totals.add(dataset, landedRecord, seq == null ? null : seq.toString());
             }
             token = page.nextPageToken();
         } while (token.isPresent());
-        if (rows == 0) {
+        if (totals.rows() == 0) {
             return 0;
         }
         String key = String.format("landing/%s/%s/business_date=%s/window-%s-%s.ndjson", source.name(),
@@ -93,7 +95,11 @@ public class ApiExtractor {
         StoredObject object = objectStore.put(key, ndjson.toByteArray(), clock.instant(),
                 Map.of("source", source.name(), "dataset", dataset.name(), "window_from", from.toString(),
                         "window_to", to.toString()));
-        return LandedObjects.record(c, dataset.name(), day, object, rows, clock.instant()) ? 1 : 0;
+        return LandedObjects.record(c, dataset.name(), day, object, totals, clock.instant()) ? 1 : 0;
     }
 
+
+    private static String asText(Object value) {
+        return value == null ? null : value.toString();
+    }
 }

@@ -1,5 +1,6 @@
 package com.finledger.integrity.pipeline;
 
+import com.finledger.integrity.controls.RowTotals;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,12 +23,12 @@ final class LandedObjects {
     }
 
     /** Records an object version; a version already recorded is left as it is. Returns whether it was new. */
-    static boolean record(Connection c, String dataset, LocalDate businessDate, StoredObject object, long rowCount,
+    static boolean record(Connection c, String dataset, LocalDate businessDate, StoredObject object, RowTotals totals,
                           Instant recordedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into landed_object (dataset, business_date, object_key, version_id, sha256, size_bytes,
-                                           row_count, arrived_at, recorded_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           row_count, arrived_at, recorded_at, row_fingerprint, row_amounts)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
                 on conflict (object_key, version_id) do nothing""")) {
             ps.setString(1, dataset);
             ps.setObject(2, businessDate);
@@ -35,9 +36,11 @@ final class LandedObjects {
             ps.setString(4, object.versionId());
             ps.setString(5, object.sha256());
             ps.setLong(6, object.size());
-            ps.setLong(7, rowCount);
+            ps.setLong(7, totals.rows());
             ps.setTimestamp(8, Timestamp.from(object.arrivedAt()));
             ps.setTimestamp(9, Timestamp.from(recordedAt));
+            ps.setLong(10, totals.fingerprint());
+            ps.setString(11, totals.amounts().toJson());
             return ps.executeUpdate() == 1;
         }
     }

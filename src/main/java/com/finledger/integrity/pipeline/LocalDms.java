@@ -2,6 +2,7 @@ package com.finledger.integrity.pipeline;
 
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
+import com.finledger.integrity.controls.RowTotals;
 import com.finledger.integrity.demo.DemoScript;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
@@ -123,7 +124,9 @@ public class LocalDms {
             List<String> header = new ArrayList<>(DMS_COLUMNS);
             dataset.columns().forEach(col -> header.add(col.name()));
             List<List<String>> rows = new ArrayList<>(part.size());
+            RowTotals totals = new RowTotals();
             for (Change change : part) {
+                totals.add(dataset, change.row(), Long.toString(change.seq()));
                 List<String> row = new ArrayList<>(header.size());
                 row.add(change.op());
                 row.add(change.commitTs().toString());
@@ -136,7 +139,7 @@ public class LocalDms {
             Instant arrived = part.get(part.size() - 1).commitTs();
             StoredObject object = objectStore.put(key, LandingFiles.csv(header, rows), arrived,
                     Map.of("source", source.name(), "dataset", dataset.name()));
-            if (LandedObjects.record(c, dataset.name(), entry.getKey(), object, part.size(), clock.instant())) {
+            if (LandedObjects.record(c, dataset.name(), entry.getKey(), object, totals, clock.instant())) {
                 recorded++;
             }
         }

@@ -6,6 +6,8 @@ import com.finledger.integrity.catalog.Catalog.CuratedDataset;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.readiness.EvaluationScheduler;
+import com.finledger.integrity.readiness.ReadinessService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -16,11 +18,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -56,6 +61,12 @@ public class LocalPipelineRunner {
 
     @Inject
     AuditLog auditLog;
+
+    @Inject
+    ReadinessService readiness;
+
+    @Inject
+    EvaluationScheduler evaluations;
 
     @Inject
     Clock clock;
@@ -99,6 +110,7 @@ public class LocalPipelineRunner {
                 results.add(ModelBuilder.build(c, models, "curated", curated.name(), curated.primaryKey(),
                         curated.primaryKey()));
             }
+            int touched = markArrivals(c, catalog, started, actor);
             Instant finished = clock.instant();
             long id = insertRun(c, started, finished, actor, landed, rawRows);
             PipelineRun run = new PipelineRun(id, started, finished, actor, landed, rawRows, results, "SUCCEEDED");
@@ -106,14 +118,46 @@ public class LocalPipelineRunner {
             details.put("objects_landed", landed);
             details.put("rows_loaded_raw", rawRows);
             details.put("rows_changed", run.rowsChanged());
+            details.put("partitions_with_new_data", touched);
             auditLog.append(c, actor, "pipeline.run", "pipeline_run", Long.toString(id), null, details);
             c.commit();
             LOG.infof("pipeline run %d by %s: %d objects landed, %d rows into RAW, %d rows changed in models", id,
                     actor, landed, rawRows, run.rowsChanged());
+            evaluations.evaluateOpen(null, actor);
             return run;
         } catch (SQLException e) {
             throw new IllegalStateException("pipeline run failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Every partition that received objects in this run starts loading (or re-opens if it was ready),
+     * and so does each curated partition built from it, directly or through another curated dataset.
+     */
+    private int markArrivals(Connection c, Catalog catalog, Instant since, String actor) throws SQLException {
+        Map<String, Set<String>> arrivedByPartition = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select dataset, business_date, count(*) from landed_object where recorded_at >= ?
+                group by 1, 2 order by 1, 2""")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String partition = rs.getObject(2, LocalDate.class).toString();
+                    readiness.dataArrived(c, rs.getString(1), partition, actor, rs.getLong(3) + " new landed object(s)");
+                    arrivedByPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(rs.getString(1));
+                }
+            }
+        }
+        for (var partition : arrivedByPartition.entrySet()) {
+            // curated.yaml lists datasets in build order, so one pass reaches curated-on-curated too
+            for (CuratedDataset curated : catalog.curated()) {
+                if (curated.builtFrom().stream().anyMatch(partition.getValue()::contains)) {
+                    partition.getValue().add(curated.name());
+                    readiness.dataArrived(c, curated.name(), partition.getKey(), actor, "inputs changed");
+                }
+            }
+        }
+        return arrivedByPartition.values().stream().mapToInt(Set::size).sum();
     }
 
     /** The latest finished run, if any. */

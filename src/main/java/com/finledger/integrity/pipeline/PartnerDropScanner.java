@@ -3,6 +3,7 @@ package com.finledger.integrity.pipeline;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.PartnerDrop;
 import com.finledger.integrity.catalog.Catalog.Source;
+import com.finledger.integrity.controls.RowTotals;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.sql.Connection;
@@ -50,8 +52,8 @@ public class PartnerDropScanner {
                 continue;
             }
             LocalDate businessDate = LocalDate.parse(m.group("date"), DateTimeFormatter.BASIC_ISO_DATE);
-            if (LandedObjects.record(c, dataset.name(), businessDate, object,
-                    dataLines(object, Charset.forName(drop.encoding())), clock.instant())) {
+            if (LandedObjects.record(c, dataset.name(), businessDate, object, totals(object, drop, dataset),
+                    clock.instant())) {
                 recorded++;
             }
         }
@@ -63,11 +65,16 @@ public class PartnerDropScanner {
         return Pattern.compile(parts[0] + "(?<date>\\d{8})" + parts[1]);
     }
 
-    private long dataLines(StoredObject object, Charset charset) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(objectStore.open(object), charset))) {
-            return Math.max(0, reader.lines().filter(line -> !line.isBlank()).count() - 1);
+    /** Landing control totals of a partner file, computed while parsing it. */
+    private RowTotals totals(StoredObject object, PartnerDrop drop, Dataset dataset) throws SQLException {
+        RowTotals totals = new RowTotals();
+        try (Reader reader = new BufferedReader(new InputStreamReader(objectStore.open(object),
+                Charset.forName(drop.encoding())))) {
+            PartnerCsv.read(reader, drop.delimiter().charAt(0), (lineNo, record) -> totals.add(dataset, record,
+                    Long.toString(PartnerCsv.changeSequence(object.arrivedAt(), lineNo))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return totals;
     }
 }

@@ -176,7 +176,7 @@ public class RawLoader {
     }
 
     /** An API record's change timestamp as epoch microseconds; absent or unreadable stays null in RAW. */
-    private static Long changeSequence(String timestamp) {
+    static Long changeSequence(String timestamp) {
         if (timestamp == null) {
             return null;
         }
@@ -190,24 +190,10 @@ public class RawLoader {
 
     private static long readPartnerCsv(Reader reader, LandedObjects.Landed landed, RowSink sink, char delimiter)
             throws SQLException, IOException {
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(delimiter).ofCsvRecord(reader)) {
-            List<String> header = null;
-            int lineNo = 0;
-            // Later files supersede earlier ones for the same line reference: arrival order, then line.
-            long arrival = landed.arrivedAt().toEpochMilli() * 1_000_000L;
-            for (CsvRecord record : csv) {
-                if (header == null) {
-                    header = record.getFields();
-                    continue;
-                }
-                lineNo++;
-                ObjectNode json = JSON.createObjectNode();
-                for (int i = 0; i < header.size(); i++) {
-                    json.put(header.get(i), i < record.getFieldCount() ? record.getField(i) : null);
-                }
-                sink.accept(lineNo, "I", arrival + lineNo, null, json.toString());
-            }
-            return lineNo;
-        }
+        return PartnerCsv.read(reader, delimiter, (lineNo, record) -> {
+            ObjectNode json = JSON.createObjectNode();
+            record.forEach(json::put);
+            sink.accept(lineNo, "I", PartnerCsv.changeSequence(landed.arrivedAt(), lineNo), null, json.toString());
+        });
     }
 }

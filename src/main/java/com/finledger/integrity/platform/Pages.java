@@ -19,6 +19,8 @@ public final class Pages {
 
     private static final List<Section> SECTIONS = List.of(
             new Section("/", "Overview", Set.of()),
+            new Section("/readiness", "Readiness", Set.of("ops", "finance_preparer", "finance_approver", "auditor",
+                    "admin")),
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
 

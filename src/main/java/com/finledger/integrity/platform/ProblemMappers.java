@@ -19,6 +19,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response forbidden(SecurityException e) {
+        return problem(403, "Forbidden", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response conflict(IllegalStateException e) {
         return problem(409, "Conflict", e.getMessage());
     }

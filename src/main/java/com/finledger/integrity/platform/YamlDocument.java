@@ -69,7 +69,7 @@ public final class YamlDocument {
     }
 
     public static int line(Node node) {
-        return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
+        return node == null || node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
     }
 
     /** A mapping's entries by key; non-mappings are reported and give an empty map. */

@@ -34,7 +34,7 @@ class CatalogLoaderTest {
         assertEquals(List.of("payment_id"), payments.primaryKey());
         assertEquals(List.of("card_pan"), payments.pciColumns().stream().map(Catalog.Column::name).toList());
         assertEquals(Catalog.PartitionKind.MICRO_BATCH, payments.partitioning().kind());
-        assertEquals(Catalog.PartitionKind.BUSINESS_DATE, catalog.dataset("settlements").partitioning().kind());
+        assertEquals(Catalog.PartitionKind.BUSINESS_DATE, catalog.dataset("ledger_settlements").partitioning().kind());
         assertEquals(List.of("transactions", "refunds", "settlements", "processor_transactions", "balances"),
                 catalog.curated().stream().map(Catalog.CuratedDataset::name).toList());
     }
@@ -82,7 +82,7 @@ class CatalogLoaderTest {
         CatalogException e = assertThrows(CatalogException.class, () -> CatalogLoader.load(dir));
 
         int typoLine = lineOf("sources/settlements_ledger.yaml", "grian");
-        int datasetLine = lineOf("sources/settlements_ledger.yaml", "- name: settlements");
+        int datasetLine = lineOf("sources/settlements_ledger.yaml", "- name: ledger_settlements");
         assertEquals(4, e.errors().size(), e.getMessage());
         assertEquals("sources/northbank_partner.yaml:" + lineOf("sources/northbank_partner.yaml", "cutoff:")
                 + ": invalid YAML: expected ',' or ']', but got : (while parsing a flow sequence started at line "
@@ -92,7 +92,7 @@ class CatalogLoaderTest {
         assertEquals("sources/settlements_ledger.yaml:" + datasetLine + ": dataset is missing 'grain'",
                 e.errors().get(2));
         // The unreadable partner file takes its dataset with it, and what builds on that is reported too.
-        assertEquals("curated.yaml:" + lineOf("curated.yaml", "built_from: [settlements, bank_settlement_lines]")
+        assertEquals("curated.yaml:" + lineOf("curated.yaml", "built_from: [ledger_settlements, bank_settlement_lines]")
                 + ": curated dataset 'settlements' is built from 'bank_settlement_lines', which is neither a source "
                 + "dataset nor a curated dataset declared above it", e.errors().get(3));
     }
@@ -100,13 +100,26 @@ class CatalogLoaderTest {
     @Test
     void aCuratedDatasetBuiltFromAnUnknownDatasetIsReported() throws IOException {
         copyRealCatalog();
-        replace("curated.yaml", "built_from: [refunds]", "built_from: [chargebacks]");
+        replace("curated.yaml", "built_from: [ledger_refunds]\n    rows_from: [ledger_refunds]",
+                "built_from: [chargebacks]");
 
         CatalogException e = assertThrows(CatalogException.class, () -> CatalogLoader.load(dir));
 
         assertEquals(List.of("curated.yaml:" + lineOf("curated.yaml", "chargebacks") + ": curated dataset 'refunds' "
                 + "is built from 'chargebacks', which is neither a source dataset nor a curated dataset declared "
                 + "above it"), e.errors());
+    }
+
+    @Test
+    void aCuratedDatasetMayNotShareASourceDatasetsName() throws IOException {
+        copyRealCatalog();
+        replace("curated.yaml", "  - name: balances", "  - name: payments");
+
+        CatalogException e = assertThrows(CatalogException.class, () -> CatalogLoader.load(dir));
+
+        assertEquals("curated.yaml:" + lineOf("curated.yaml", "name: payments") + ": curated dataset 'payments' "
+                + "has the name of a source dataset; readiness, rules and tables are keyed by dataset name",
+                e.errors().get(0));
     }
 
     @Test

@@ -30,7 +30,7 @@ class CatalogResourceTest {
         String html = given().auth().preemptive().basic("ops", "demo")
                 .when().get("/catalog")
                 .then().statusCode(200).extract().asString();
-        for (String dataset : new String[] {"payments", "refunds", "settlements", "alpha_transactions",
+        for (String dataset : new String[] {"payments", "ledger_refunds", "ledger_settlements", "alpha_transactions",
                 "beta_transactions", "bank_settlement_lines"}) {
             org.hamcrest.MatcherAssert.assertThat(html, containsString("id=\"dataset-" + dataset + "\""));
         }

@@ -73,7 +73,7 @@ class PipelineEndToEndTest {
             assertEquals(changes, payments.count(Layer.LANDING));
             assertEquals(changes, payments.count(Layer.RAW));
             assertEquals(payments.count(Layer.SOURCE), payments.count(Layer.STAGING));
-            for (String dataset : List.of("refunds", "settlements", "alpha_transactions", "beta_transactions")) {
+            for (String dataset : List.of("ledger_refunds", "ledger_settlements", "alpha_transactions", "beta_transactions")) {
                 PartitionCounts p = find(afterFirst, dataset, date);
                 assertEquals(p.count(Layer.SOURCE), p.count(Layer.LANDING), dataset + " " + date);
                 assertEquals(p.count(Layer.SOURCE), p.count(Layer.RAW), dataset + " " + date);
@@ -81,7 +81,7 @@ class PipelineEndToEndTest {
             }
             PartitionCounts bank = find(afterFirst, "bank_settlement_lines", date);
             assertEquals(null, bank.count(Layer.SOURCE), "partner files have no source layer here");
-            assertEquals(find(afterFirst, "settlements", date).count(Layer.SOURCE), bank.count(Layer.STAGING));
+            assertEquals(find(afterFirst, "ledger_settlements", date).count(Layer.SOURCE), bank.count(Layer.STAGING));
             assertEquals(payments.count(Layer.STAGING), find(afterFirst, "transactions", date).count(Layer.CURATED));
             assertEquals(find(afterFirst, "alpha_transactions", date).count(Layer.STAGING)
                             + find(afterFirst, "beta_transactions", date).count(Layer.STAGING),
@@ -110,9 +110,9 @@ class PipelineEndToEndTest {
 
         PartitionCounts bank1 = find(counts, "bank_settlement_lines", day1);
         assertEquals(2 * bank1.count(Layer.STAGING), bank1.count(Layer.RAW), "the resent file loads into RAW");
-        assertEquals(find(counts, "settlements", day1).count(Layer.SOURCE), bank1.count(Layer.STAGING));
+        assertEquals(find(counts, "ledger_settlements", day1).count(Layer.SOURCE), bank1.count(Layer.STAGING));
 
-        assertEquals(1, count("select count(*) from staging.refunds r where not exists "
+        assertEquals(1, count("select count(*) from staging.ledger_refunds r where not exists "
                 + "(select 1 from staging.payments p where p.payment_id = r.payment_id)"), "one orphan refund");
         String lastDay = " and business_date = '" + spec.lastBusinessDate() + "'";
         long betaLastDay = count("select count(*) from staging.beta_transactions where true" + lastDay);

@@ -1,7 +1,7 @@
--- stg_refunds: one row per refund as the ledger last recorded it. Grain: refund_id.
+-- stg_ledger_refunds: one row per refund as the ledger last recorded it. Grain: refund_id.
 with landed as (
 
-    select * from raw.refunds
+    select * from raw.ledger_refunds
 
 ),
 

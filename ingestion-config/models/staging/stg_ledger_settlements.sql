@@ -1,7 +1,7 @@
--- stg_settlements: one row per settlement as the ledger last recorded it. Grain: settlement_id.
+-- stg_ledger_settlements: one row per settlement as the ledger last recorded it. Grain: settlement_id.
 with landed as (
 
-    select * from raw.settlements
+    select * from raw.ledger_settlements
 
 ),
 

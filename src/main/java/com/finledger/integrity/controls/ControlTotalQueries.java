@@ -1,0 +1,133 @@
+package com.finledger.integrity.controls;
+
+import com.finledger.integrity.catalog.Catalog.Dataset;
+import com.finledger.integrity.platform.Sql;
+import com.finledger.integrity.warehouse.WarehouseDialect;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL that computes control totals where the data lives. Every query takes the partition's
+ * business date as its only parameter and returns one row per currency with the columns
+ * {@code currency, row_count, row_fp, row_amount, eff_count, eff_fp, eff_amount, dup_rows, dup_fp,
+ * dup_amount, superseded_rows, deleted_keys}; the caller adds the currency rows up.
+ */
+public final class ControlTotalQueries {
+
+    private ControlTotalQueries() {
+    }
+
+    /**
+     * RAW: landed records as JSON with their change sequence and operation. Versions are distinct
+     * (key, change sequence); copies beyond the first are replays; the latest version of each key is
+     * its effective record unless it is a delete.
+     */
+    public static String raw(WarehouseDialect d, Dataset dataset) {
+        List<String> keys = new ArrayList<>();
+        for (String k : dataset.primaryKey()) {
+            keys.add(d.jsonText("record", k));
+        }
+        String amount = d.toNumber(d.jsonText("record", dataset.amount().column()))
+                + (dataset.amount().decimal() ? " * 100" : "");
+        return versioned(d, keys, "change_seq", "op", amount, d.jsonText("record", dataset.amount().currencyColumn()),
+                Sql.qualified("raw", dataset.name()), "business_date = ?");
+    }
+
+    /** A CDC source ledger's change log: the same versioned measures, computed on the source. */
+    public static String sourceChangeLog(WarehouseDialect d, String schema, Dataset dataset) {
+        List<String> keys = dataset.primaryKey().stream().map(d::text).toList();
+        return versioned(d, keys, "change_seq", "op", "cast(" + dataset.amount().column() + " as numeric)",
+                dataset.amount().currencyColumn(), Sql.qualified(schema, dataset.table() + "_changes"),
+                Sql.ident(dataset.businessDate()) + " = ?");
+    }
+
+    /** An API source's own table: one row per record, its change timestamp as epoch microseconds. */
+    public static String sourceTable(WarehouseDialect d, String schema, Dataset dataset) {
+        String seq = "cast(extract(epoch from " + Sql.ident(dataset.changeSequence()) + ") * 1000000 as bigint)";
+        return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text(seq),
+                "cast(" + dataset.amount().column() + " as numeric)", dataset.amount().currencyColumn(),
+                Sql.qualified(schema, dataset.table()), Sql.ident(dataset.businessDate()) + " = ?");
+    }
+
+    /** STAGING: typed, one row per key, with the change sequence it was built from. */
+    public static String staging(WarehouseDialect d, Dataset dataset) {
+        String amount = "cast(" + dataset.amount().column() + " as numeric)" + (dataset.amount().decimal() ? " * 100" : "");
+        return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text("change_seq"), amount,
+                dataset.amount().currencyColumn(), Sql.qualified("staging", dataset.name()),
+                Sql.ident(dataset.businessDate()) + " = ?");
+    }
+
+    /** CURATED: one row per curated key; no change sequence, so the fingerprint covers keys only. */
+    public static String curated(WarehouseDialect d, String table, List<String> primaryKey, String amountColumn,
+                                 String currencyColumn, String businessDateColumn) {
+        return flat(d, primaryKey.stream().map(d::text).toList(), "''", "cast(" + amountColumn + " as numeric)",
+                currencyColumn, Sql.qualified("curated", table), Sql.ident(businessDateColumn) + " = ?");
+    }
+
+    private static String versioned(WarehouseDialect d, List<String> keys, String seq, String op, String amount,
+                                     String currency, String table, String filter) {
+        List<String> keyAliases = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            keyAliases.add("k" + i);
+        }
+        List<String> hashParts = new ArrayList<>(keyAliases);
+        hashParts.add(d.text("change_seq"));
+        String keyList = String.join(", ", keyAliases);
+        String selectKeys = "";
+        for (int i = 0; i < keys.size(); i++) {
+            selectKeys += keys.get(i) + " as k" + i + ", ";
+        }
+        return """
+                with landed as (
+                    select %s%s as change_seq, %s as op, %s as amount, %s as currency
+                    from %s
+                    where %s
+                ),
+                versions as (
+                    select %s, change_seq, max(op) as op, max(amount) as amount, max(currency) as currency,
+                           count(*) as copies
+                    from landed
+                    group by %s, change_seq
+                ),
+                ranked as (
+                    select v.*, %s as h,
+                           row_number() over (partition by %s order by change_seq desc) as recency
+                    from versions v
+                )
+                select currency,
+                       sum(copies) as row_count,
+                       sum(cast(copies as numeric) * h) as row_fp,
+                       sum(copies * amount) as row_amount,
+                       %s as eff_count,
+                       sum(case when recency = 1 and op <> 'D' then h else 0 end) as eff_fp,
+                       sum(case when recency = 1 and op <> 'D' then amount else 0 end) as eff_amount,
+                       sum(copies - 1) as dup_rows,
+                       sum(cast(copies - 1 as numeric) * h) as dup_fp,
+                       sum((copies - 1) * amount) as dup_amount,
+                       %s as superseded_rows,
+                       %s as deleted_keys
+                from ranked
+                group by currency""".formatted(selectKeys, seq, op, amount, currency, table, filter, keyList, keyList,
+                d.hash64(hashParts), keyList, d.countIf("recency = 1 and op <> 'D'"), d.countIf("recency > 1"),
+                d.countIf("recency = 1 and op = 'D'"));
+    }
+
+    private static String flat(WarehouseDialect d, List<String> keys, String seqText, String amount, String currency,
+                               String table, String filter) {
+        List<String> hashParts = new ArrayList<>(keys);
+        hashParts.add(seqText);
+        return """
+                select %s as currency,
+                       count(*) as row_count,
+                       sum(%s) as row_fp,
+                       sum(%s) as row_amount,
+                       count(*) as eff_count,
+                       sum(%s) as eff_fp,
+                       sum(%s) as eff_amount,
+                       0 as dup_rows, 0 as dup_fp, 0 as dup_amount, 0 as superseded_rows, 0 as deleted_keys
+                from %s
+                where %s
+                group by %s""".formatted(currency, d.hash64(hashParts), amount, d.hash64(hashParts), amount, table,
+                filter, currency);
+    }
+}

@@ -1,0 +1,228 @@
+package com.finledger.integrity.readiness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.rules.QuarantineService;
+import com.finledger.integrity.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Readiness for machines. The single-partition read is what Airflow sensors poll: one indexed
+ * lookup, an ETag carrying the version, and 304 when nothing changed.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReadinessResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ReadinessService readiness;
+
+    @Inject
+    PartitionEvaluator evaluator;
+
+    @Inject
+    PartitionDetail detail;
+
+    @Inject
+    OverrideService overrides;
+
+    @Inject
+    QuarantineService quarantine;
+
+    @Inject
+    CatalogService catalogService;
+
+    @Inject
+    SecurityIdentity identity;
+
+    /** What a poller sees. A partition never evaluated is PENDING at version 0. */
+    public record ReadinessView(String dataset, String partition, String state, boolean ready, long version,
+                                Instant updatedAt, Long evaluationId, JsonNode checks) {
+
+        static ReadinessView of(PartitionReadiness r) {
+            return new ReadinessView(r.dataset(), r.partition(), r.state().name(), r.state().usable(), r.version(),
+                    r.updatedAt(), r.lastEvaluationId(), parse(r.checksSummary()));
+        }
+
+        static ReadinessView pending(String dataset, String partition) {
+            return new ReadinessView(dataset, partition, ReadinessState.PENDING.name(), false, 0, null, null,
+                    JSON.createObjectNode());
+        }
+    }
+
+    public record PartitionRef(String dataset, String partition) {
+    }
+
+    public record BulkQuery(List<PartitionRef> partitions) {
+    }
+
+    public record Reason(String reason) {
+    }
+
+    public record ReleaseRequest(String rule, String reason) {
+    }
+
+    @GET
+    @Path("readiness/{dataset}/{partition}")
+    @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
+    public Response get(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
+                        @HeaderParam("If-None-Match") String ifNoneMatch) {
+        requireKnown(dataset, partition);
+        ReadinessView view = readiness.find(dataset, partition).map(ReadinessView::of)
+                .orElseGet(() -> ReadinessView.pending(dataset, partition));
+        EntityTag etag = new EntityTag(dataset + "/" + partition + "/" + view.version());
+        if (ifNoneMatch != null && ifNoneMatch.replace("W/", "").equals(etag.toString())) {
+            return Response.notModified(etag).build();
+        }
+        return Response.ok(view).tag(etag).build();
+    }
+
+    @POST
+    @Path("readiness/query")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
+    public List<ReadinessView> bulk(BulkQuery query) {
+        if (query == null || query.partitions() == null || query.partitions().isEmpty()) {
+            throw new IllegalArgumentException("body must be {\"partitions\": [{\"dataset\": ..., \"partition\": ...}]}");
+        }
+        if (query.partitions().size() > 1000) {
+            throw new IllegalArgumentException("at most 1000 partitions per query, not " + query.partitions().size());
+        }
+        List<String[]> wanted = new ArrayList<>();
+        for (PartitionRef ref : query.partitions()) {
+            requireKnown(ref.dataset(), ref.partition());
+            wanted.add(new String[] {ref.dataset(), ref.partition()});
+        }
+        Map<String, PartitionReadiness> found = new HashMap<>();
+        readiness.findAll(wanted).forEach(r -> found.put(r.dataset() + "/" + r.partition(), r));
+        return query.partitions().stream().map(ref -> {
+            PartitionReadiness r = found.get(ref.dataset() + "/" + ref.partition());
+            return r == null ? ReadinessView.pending(ref.dataset(), ref.partition()) : ReadinessView.of(r);
+        }).toList();
+    }
+
+    @POST
+    @Path("readiness/{dataset}/{partition}/evaluations")
+    @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.ADMIN})
+    public Map<String, Object> evaluate(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
+        LocalDate date = requireKnown(dataset, partition);
+        PartitionEvaluator.Evaluation e = evaluator.evaluate(dataset, date, identity.getPrincipal().getName());
+        return Map.of("evaluationId", e.id(), "readiness", ReadinessView.of(e.readiness()), "blocking", e.blocking());
+    }
+
+    @GET
+    @Path("readiness/{dataset}/{partition}/checks")
+    @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
+    public Map<String, Object> checks(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
+        requireKnown(dataset, partition);
+        PartitionReadiness r = readiness.find(dataset, partition).orElseThrow(() -> new java.util.NoSuchElementException(
+                dataset + " " + partition + " has not been evaluated yet"));
+        long evaluation = r.lastEvaluationId() == null ? -1 : r.lastEvaluationId();
+        return Map.of("readiness", ReadinessView.of(r), "controls", detail.controls(evaluation),
+                "rules", detail.rules(evaluation), "controlTotals", detail.totals(evaluation));
+    }
+
+    @POST
+    @Path("readiness/{dataset}/{partition}/overrides")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.ADMIN})
+    public Response requestOverride(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
+                                    Reason body) {
+        requireKnown(dataset, partition);
+        OverrideService.Override o = overrides.request(dataset, partition, identity.getPrincipal().getName(),
+                body == null ? null : body.reason());
+        return Response.status(201).entity(o).build();
+    }
+
+    @POST
+    @Path("overrides/{id}/approve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.FINANCE_APPROVER, Roles.ADMIN})
+    public OverrideService.Override approve(@PathParam("id") long id, Reason body) {
+        return overrides.decide(id, identity.getPrincipal().getName(), true, body == null ? null : body.reason());
+    }
+
+    @POST
+    @Path("overrides/{id}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.FINANCE_APPROVER, Roles.ADMIN})
+    public OverrideService.Override reject(@PathParam("id") long id, Reason body) {
+        return overrides.decide(id, identity.getPrincipal().getName(), false, body == null ? null : body.reason());
+    }
+
+    @GET
+    @Path("quarantine/{dataset}/{partition}")
+    @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
+    public QuarantineService.Page quarantined(@PathParam("dataset") String dataset,
+                                              @PathParam("partition") String partition, @QueryParam("rule") String rule,
+                                              @QueryParam("page") @DefaultValue("0") int page,
+                                              @QueryParam("pageSize") @DefaultValue("100") int pageSize) {
+        requireKnown(dataset, partition);
+        if (page < 0 || pageSize < 1 || pageSize > 1000) {
+            throw new IllegalArgumentException("page must be >= 0 and pageSize between 1 and 1000");
+        }
+        return quarantine.list(dataset, partition, rule, page, pageSize);
+    }
+
+    @POST
+    @Path("quarantine/{dataset}/{partition}/releases")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPS, Roles.ADMIN})
+    public Map<String, Object> release(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
+                                       ReleaseRequest body) {
+        requireKnown(dataset, partition);
+        if (body == null || body.rule() == null) {
+            throw new IllegalArgumentException("body must name the rule whose rows to release, with a reason");
+        }
+        long released = quarantine.release(dataset, partition, body.rule(), identity.getPrincipal().getName(),
+                body.reason());
+        return Map.of("released", released);
+    }
+
+    /** A dataset from the catalog and a partition key that is a business date; anything else is a 404/400. */
+    LocalDate requireKnown(String dataset, String partition) {
+        var catalog = catalogService.catalog();
+        boolean known = catalog.datasets().anyMatch(d -> d.name().equals(dataset))
+                || catalog.curated().stream().anyMatch(c -> c.name().equals(dataset));
+        if (!known) {
+            throw new java.util.NoSuchElementException("no dataset named " + dataset + " in the catalog");
+        }
+        try {
+            return LocalDate.parse(partition);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("partition must be a business date like 2026-11-02, not '" + partition + "'");
+        }
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json == null ? "{}" : json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

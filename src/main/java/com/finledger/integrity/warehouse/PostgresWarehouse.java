@@ -1,0 +1,66 @@
+package com.finledger.integrity.warehouse;
+
+import com.finledger.integrity.platform.Sql;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The local warehouse: RAW/STAGING/CURATED schemas in the application's PostgreSQL. */
+@ApplicationScoped
+public class PostgresWarehouse implements Warehouse {
+
+    @Inject
+    DataSource dataSource;
+
+    @Override
+    public WarehouseDialect dialect() {
+        return PostgresDialect.INSTANCE;
+    }
+
+    @Override
+    public <T> List<T> query(String sql, List<Object> parameters, RowMapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, parameters);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("warehouse query failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long update(String sql, List<Object> parameters) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, parameters);
+            return ps.executeLargeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("warehouse update failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean tableExists(String schema, String table) {
+        try (Connection c = dataSource.getConnection()) {
+            return Sql.tableExists(c, schema, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            ps.setObject(i + 1, parameters.get(i));
+        }
+    }
+}

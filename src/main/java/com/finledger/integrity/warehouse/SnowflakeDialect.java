@@ -1,0 +1,63 @@
+package com.finledger.integrity.warehouse;
+
+/** Snowflake: RAW records are VARIANT columns, hashes come out unsigned (sums agree mod 2^64). */
+public class SnowflakeDialect implements WarehouseDialect {
+
+    public static final SnowflakeDialect INSTANCE = new SnowflakeDialect();
+
+    @Override
+    public String name() {
+        return "snowflake";
+    }
+
+    @Override
+    public String countIf(String predicate) {
+        return "count_if(" + predicate + ")";
+    }
+
+    @Override
+    public String jsonText(String column, String field) {
+        return column + ":\"" + field + "\"::string";
+    }
+
+    @Override
+    public String jsonHasField(String column, String field) {
+        return column + ":\"" + field + "\" is not null";
+    }
+
+    @Override
+    public String text(String expression) {
+        return "to_varchar(" + expression + ")";
+    }
+
+    @Override
+    public String matches(String expression, String regex) {
+        return "regexp_like(" + expression + ", '" + regex.replace("'", "''") + "')";
+    }
+
+    @Override
+    public String toNumber(String textExpression) {
+        return "try_to_decimal(" + textExpression + ", 38, 6)";
+    }
+
+    @Override
+    public String md5Prefix64(String textExpression) {
+        return "to_number(substr(md5(" + textExpression + "), 1, 16), 'XXXXXXXXXXXXXXXX')";
+    }
+
+    @Override
+    public String distinctJsonFields(String table, String column, String filter) {
+        return "select distinct f.key as field from " + table + " t, lateral flatten(input => t." + column
+                + ") f where " + filter;
+    }
+
+    @Override
+    public String jsonObjectFunction() {
+        return "object_construct";
+    }
+
+    @Override
+    public String jsonType() {
+        return "variant";
+    }
+}

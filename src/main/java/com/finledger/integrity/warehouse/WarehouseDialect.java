@@ -1,0 +1,59 @@
+package com.finledger.integrity.warehouse;
+
+import java.util.List;
+
+/**
+ * The SQL differences between the warehouses we push work down to. Control-total and rule SQL is
+ * generated once, through this port, for PostgreSQL (the local warehouse and the source ledgers) and
+ * Snowflake (production); generated Snowflake SQL is golden-tested.
+ */
+public interface WarehouseDialect {
+
+    String name();
+
+    /** Rows of the group where the predicate holds. */
+    String countIf(String predicate);
+
+    /** A field of the landed JSON record, as text (null when absent). */
+    String jsonText(String column, String field);
+
+    /** Whether the landed JSON record has the field at all. */
+    String jsonHasField(String column, String field);
+
+    /** Text of any expression. */
+    String text(String expression);
+
+    /** Full-match regular expression test. */
+    String matches(String expression, String regex);
+
+    /** A number from text, null when the text is not a number (never an error mid-scan). */
+    String toNumber(String textExpression);
+
+    /** First 64 bits of MD5 of the {@code |}-joined parts, as an integer (see {@code Fingerprint}). */
+    default String hash64(List<String> textParts) {
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < textParts.size(); i++) {
+            joined.append(i == 0 ? "" : " || '|' || ").append("coalesce(").append(textParts.get(i)).append(", '')");
+        }
+        return md5Prefix64("(" + joined + ")");
+    }
+
+    String md5Prefix64(String textExpression);
+
+    /** The function building a JSON object from name, value, name, value... */
+    String jsonObjectFunction();
+
+    /** A JSON object from name/expression pairs (for quarantined row samples). */
+    default String jsonObject(java.util.Map<String, String> fields) {
+        StringBuilder sql = new StringBuilder();
+        fields.forEach((name, expression) -> sql.append(sql.isEmpty() ? "" : ", ").append("'").append(name)
+                .append("', ").append(expression));
+        return jsonObjectFunction() + "(" + sql + ")";
+    }
+
+    /** The SQL type name holding JSON documents. */
+    String jsonType();
+
+    /** One row per distinct top-level field name of the JSON records matching the filter. */
+    String distinctJsonFields(String table, String column, String filter);
+}

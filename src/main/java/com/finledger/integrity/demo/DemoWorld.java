@@ -102,7 +102,10 @@ public class DemoWorld {
             for (String layer : List.of("raw", "staging", "curated")) {
                 s.execute("drop schema if exists " + layer + " cascade");
             }
-            s.execute("truncate landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault");
+            // A new world starts with a clean slate of everything derived from the old one; the audit
+            // log is append-only and keeps the history, including this regeneration.
+            s.execute("truncate landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault, quarantined_row, "
+                    + "control_result, rule_result, control_total, readiness_override, partition_readiness, evaluation");
         }
     }
 

@@ -161,7 +161,8 @@ public class PartitionEvaluator {
                                      String summary, long evaluationId, String actor, List<String> blocking)
             throws SQLException {
         PartitionReadiness current = readiness.lockOrCreate(c, dataset, partition);
-        boolean unchanged = summary.equals(current.checksSummary());
+        // jsonb does not keep the text as written, so compare documents, not strings
+        boolean unchanged = ReadinessResource.parse(summary).equals(ReadinessResource.parse(current.checksSummary()));
         if (unchanged && (current.state().usable() || (current.state() == ReadinessState.BLOCKED
                 && verdict == ReadinessState.BLOCKED))) {
             readiness.touch(c, current, evaluationId);

@@ -3,20 +3,17 @@ package com.finledger.integrity.readiness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.catalog.CatalogService;
-import com.finledger.integrity.rules.QuarantineService;
 import com.finledger.integrity.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -32,7 +29,7 @@ import java.util.Map;
  * Readiness for machines. The single-partition read is what Airflow sensors poll: one indexed
  * lookup, an ETag carrying the version, and 304 when nothing changed.
  */
-@Path("/api/v1")
+@Path("/api/v1/readiness")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReadinessResource {
 
@@ -49,9 +46,6 @@ public class ReadinessResource {
 
     @Inject
     OverrideService overrides;
-
-    @Inject
-    QuarantineService quarantine;
 
     @Inject
     CatalogService catalogService;
@@ -83,11 +77,8 @@ public class ReadinessResource {
     public record Reason(String reason) {
     }
 
-    public record ReleaseRequest(String rule, String reason) {
-    }
-
     @GET
-    @Path("readiness/{dataset}/{partition}")
+    @Path("{dataset}/{partition}")
     @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
     public Response get(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
                         @HeaderParam("If-None-Match") String ifNoneMatch) {
@@ -102,7 +93,7 @@ public class ReadinessResource {
     }
 
     @POST
-    @Path("readiness/query")
+    @Path("query")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
     public List<ReadinessView> bulk(BulkQuery query) {
@@ -126,7 +117,7 @@ public class ReadinessResource {
     }
 
     @POST
-    @Path("readiness/{dataset}/{partition}/evaluations")
+    @Path("{dataset}/{partition}/evaluations")
     @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.ADMIN})
     public Map<String, Object> evaluate(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
         LocalDate date = requireKnown(dataset, partition);
@@ -135,7 +126,7 @@ public class ReadinessResource {
     }
 
     @GET
-    @Path("readiness/{dataset}/{partition}/checks")
+    @Path("{dataset}/{partition}/checks")
     @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
     public Map<String, Object> checks(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
         requireKnown(dataset, partition);
@@ -147,7 +138,7 @@ public class ReadinessResource {
     }
 
     @POST
-    @Path("readiness/{dataset}/{partition}/overrides")
+    @Path("{dataset}/{partition}/overrides")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.ADMIN})
     public Response requestOverride(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
@@ -158,53 +149,8 @@ public class ReadinessResource {
         return Response.status(201).entity(o).build();
     }
 
-    @POST
-    @Path("overrides/{id}/approve")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.FINANCE_APPROVER, Roles.ADMIN})
-    public OverrideService.Override approve(@PathParam("id") long id, Reason body) {
-        return overrides.decide(id, identity.getPrincipal().getName(), true, body == null ? null : body.reason());
-    }
-
-    @POST
-    @Path("overrides/{id}/reject")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.FINANCE_APPROVER, Roles.ADMIN})
-    public OverrideService.Override reject(@PathParam("id") long id, Reason body) {
-        return overrides.decide(id, identity.getPrincipal().getName(), false, body == null ? null : body.reason());
-    }
-
-    @GET
-    @Path("quarantine/{dataset}/{partition}")
-    @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
-    public QuarantineService.Page quarantined(@PathParam("dataset") String dataset,
-                                              @PathParam("partition") String partition, @QueryParam("rule") String rule,
-                                              @QueryParam("page") @DefaultValue("0") int page,
-                                              @QueryParam("pageSize") @DefaultValue("100") int pageSize) {
-        requireKnown(dataset, partition);
-        if (page < 0 || pageSize < 1 || pageSize > 1000) {
-            throw new IllegalArgumentException("page must be >= 0 and pageSize between 1 and 1000");
-        }
-        return quarantine.list(dataset, partition, rule, page, pageSize);
-    }
-
-    @POST
-    @Path("quarantine/{dataset}/{partition}/releases")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.OPS, Roles.ADMIN})
-    public Map<String, Object> release(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
-                                       ReleaseRequest body) {
-        requireKnown(dataset, partition);
-        if (body == null || body.rule() == null) {
-            throw new IllegalArgumentException("body must name the rule whose rows to release, with a reason");
-        }
-        long released = quarantine.release(dataset, partition, body.rule(), identity.getPrincipal().getName(),
-                body.reason());
-        return Map.of("released", released);
-    }
-
     /** A dataset from the catalog and a partition key that is a business date; anything else is a 404/400. */
-    LocalDate requireKnown(String dataset, String partition) {
+    public LocalDate requireKnown(String dataset, String partition) {
         var catalog = catalogService.catalog();
         boolean known = catalog.datasets().anyMatch(d -> d.name().equals(dataset))
                 || catalog.curated().stream().anyMatch(c -> c.name().equals(dataset));
@@ -218,7 +164,7 @@ public class ReadinessResource {
         }
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json == null ? "{}" : json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

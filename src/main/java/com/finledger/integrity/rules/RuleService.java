@@ -93,6 +93,15 @@ public class RuleService {
         return new ReloadResult(true, active.size(), hash, List.of());
     }
 
+    /** Points reloads at another folder (tests, or an operator mounting a new rules volume). */
+    synchronized void useDirectory(Optional<String> folder) {
+        directory = folder;
+    }
+
+    Optional<String> directory() {
+        return directory;
+    }
+
     public List<Rule> rules() {
         return active;
     }

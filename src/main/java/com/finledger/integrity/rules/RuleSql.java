@@ -108,17 +108,13 @@ public final class RuleSql {
      * partition, rule, evaluation id (first), evaluation id (last), reason, time, business date.
      */
     public static String quarantineInsert(WarehouseDialect d, RuleTable table, List<Flag> flags, Flag flag) {
-        return """
-                insert into quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
-                                             last_evaluation_id, reason, masked_sample, quarantined_at)
-                select ?, ?, ?, x.row_key, ?, ?, ?, %s, ?
+        return d.upsertQuarantine("""
+                select ? as dataset, ? as partition_key, ? as rule_name, x.row_key, ? as first_evaluation_id,
+                       ? as last_evaluation_id, ? as reason, %s as masked_sample, ? as quarantined_at
                 from (
                 %s
                 ) x
-                where x.%s
-                on conflict (dataset, partition_key, rule_name, row_key)
-                do update set last_evaluation_id = excluded.last_evaluation_id, still_failing = true"""
-                .formatted(maskedSample(d, table), flaggedRows(d, table, flags), flag.alias());
+                where x.%s""".formatted(maskedSample(d, table), flaggedRows(d, table, flags), flag.alias()));
     }
 
     /** Failing rows of a custom rule into the quarantine; the same parameters, then the business date. */
@@ -126,17 +122,13 @@ public final class RuleSql {
         Map<String, String> sample = new LinkedHashMap<>();
         sample.put("row_key", "c.row_key");
         sample.put("reason", "c.reason");
-        return """
-                insert into quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
-                                             last_evaluation_id, reason, masked_sample, quarantined_at)
-                select ?, ?, ?, %s, ?, ?, coalesce(c.reason, ?), %s, ?
+        return d.upsertQuarantine("""
+                select ? as dataset, ? as partition_key, ? as rule_name, %s as row_key, ? as first_evaluation_id,
+                       ? as last_evaluation_id, coalesce(c.reason, ?) as reason, %s as masked_sample,
+                       ? as quarantined_at
                 from (
                 %s
-                ) c
-                on conflict (dataset, partition_key, rule_name, row_key)
-                do update set last_evaluation_id = excluded.last_evaluation_id, still_failing = true,
-                              reason = excluded.reason"""
-                .formatted(d.text("c.row_key"), d.jsonObject(sample), bindPartition(customSql));
+                ) c""".formatted(d.text("c.row_key"), d.jsonObject(sample), bindPartition(customSql)));
     }
 
     /** How many rows a custom rule returns; parameter 1 is the business date. */

@@ -60,4 +60,15 @@ public class PostgresDialect implements WarehouseDialect {
     public String jsonType() {
         return "jsonb";
     }
+
+    @Override
+    public String upsertQuarantine(String select) {
+        return """
+                insert into quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
+                                             last_evaluation_id, reason, masked_sample, quarantined_at)
+                %s
+                on conflict (dataset, partition_key, rule_name, row_key)
+                do update set last_evaluation_id = excluded.last_evaluation_id, still_failing = true,
+                              reason = excluded.reason""".formatted(select);
+    }
 }

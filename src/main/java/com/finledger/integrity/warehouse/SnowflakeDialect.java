@@ -60,4 +60,21 @@ public class SnowflakeDialect implements WarehouseDialect {
     public String jsonType() {
         return "variant";
     }
+
+    @Override
+    public String upsertQuarantine(String select) {
+        return """
+                merge into quarantined_row q
+                using (
+                %s
+                ) s
+                on q.dataset = s.dataset and q.partition_key = s.partition_key and q.rule_name = s.rule_name
+                   and q.row_key = s.row_key
+                when matched then update set last_evaluation_id = s.last_evaluation_id, still_failing = true,
+                                             reason = s.reason
+                when not matched then insert (dataset, partition_key, rule_name, row_key, first_evaluation_id,
+                                              last_evaluation_id, reason, masked_sample, quarantined_at)
+                     values (s.dataset, s.partition_key, s.rule_name, s.row_key, s.first_evaluation_id,
+                             s.last_evaluation_id, s.reason, s.masked_sample, s.quarantined_at)""".formatted(select);
+    }
 }

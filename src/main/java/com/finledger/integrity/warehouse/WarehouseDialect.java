@@ -51,6 +51,13 @@ public interface WarehouseDialect {
         return jsonObjectFunction() + "(" + sql + ")";
     }
 
+    /**
+     * Adds failing rows to the quarantine, or marks rows already there as failing again. The select
+     * yields dataset, partition_key, rule_name, row_key, first_evaluation_id, last_evaluation_id, reason,
+     * masked_sample, quarantined_at, in that order and with those names.
+     */
+    String upsertQuarantine(String select);
+
     /** The SQL type name holding JSON documents. */
     String jsonType();
 

@@ -1,0 +1,170 @@
+package com.finledger.integrity.readiness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.finledger.integrity.DemoWorldFixture;
+import com.finledger.integrity.catalog.Catalog;
+import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.demo.Defect;
+import com.finledger.integrity.demo.DemoScript;
+import com.finledger.integrity.rules.QuarantineService;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The acceptance test of the integrity core: on the demo world every injected defect is caught by a
+ * named control or rule on the right partition, those partitions are BLOCKED, and every other
+ * partition is READY.
+ */
+@QuarkusTest
+class DefectDetectionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    DemoWorldFixture fixture;
+
+    @Inject
+    DemoScript script;
+
+    @Inject
+    ReadinessService readiness;
+
+    @Inject
+    PartitionDetail detail;
+
+    @Inject
+    QuarantineService quarantine;
+
+    @Inject
+    CatalogService catalogService;
+
+    @BeforeEach
+    void world() {
+        fixture.ensureDefaultWorld();
+    }
+
+    @Test
+    void cdcRestartDuplicatesAreCaughtAndExplainedByTheControls() {
+        DemoScript.Fault fault = script.fault(Defect.CDC_RESTART_DUPLICATES).orElseThrow();
+        PartitionReadiness r = blockedBy(fault, "rule payments_no_replayed_changes: 40 of ");
+
+        PartitionDetail.ControlRow sourceToLanding = control(r, "source_to_landing");
+        assertEquals(40, sourceToLanding.redelivered(), "the replayed changes are named as redelivered");
+        assertTrue(sourceToLanding.balanced(), "and every landed row is accounted for");
+        PartitionDetail.ControlRow rawToStaging = control(r, "raw_to_staging");
+        assertTrue(rawToStaging.deduplicated() >= 40 && rawToStaging.balanced(), rawToStaging.toString());
+    }
+
+    @Test
+    void aMissingSettlementIsCaughtWithThePaymentNamed() throws Exception {
+        DemoScript.Fault fault = script.fault(Defect.MISSING_SETTLEMENT).orElseThrow();
+        blockedBy(fault, "rule settlements_every_captured_payment_settled: 1 rows violate it");
+        String paymentId = JSON.readTree(fault.detailJson()).get("payment_id").asText();
+
+        assertEquals(List.of(paymentId), quarantined(fault, "settlements_every_captured_payment_settled"));
+    }
+
+    @Test
+    void aLatePartnerFileIsCaughtAgainstItsCutOff() {
+        blockedBy(script.fault(Defect.LATE_PARTNER_FILE).orElseThrow(),
+                "rule bank_report_on_time: late: first file arrived");
+    }
+
+    @Test
+    void aResentPartnerFileIsCaughtLineByLine() {
+        DemoScript.Fault fault = script.fault(Defect.RESENT_PARTNER_FILE).orElseThrow();
+        PartitionReadiness r = blockedBy(fault, "rule bank_no_duplicate_lines: ");
+        long lines = control(r, "raw_to_staging").out();
+
+        assertEquals(lines, quarantine.list(fault.dataset(), fault.businessDate().toString(), "bank_no_duplicate_lines",
+                0, 1).total(), "every line of the resent file is quarantined, none of the original");
+    }
+
+    @Test
+    void schemaDriftIsCaughtWithTheFieldsNamed() {
+        DemoScript.Fault fault = script.fault(Defect.SCHEMA_DRIFT).orElseThrow();
+        PartitionReadiness r = blockedBy(fault, "rule beta_schema_contract: schema drift: added: currency_code, "
+                + "surcharge_minor; removed: currency");
+
+        PartitionDetail.ControlRow sourceToLanding = control(r, "source_to_landing");
+        assertTrue(!sourceToLanding.balanced() && sourceToLanding.reasons().get(0).startsWith("amount drift"),
+                "the control sees the amounts lose their currency: " + sourceToLanding);
+    }
+
+    @Test
+    void anOrphanRefundIsCaughtWithTheRefundNamed() throws Exception {
+        DemoScript.Fault fault = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
+        blockedBy(fault, "rule refunds_payment_exists: 1 of ");
+        String refundId = JSON.readTree(fault.detailJson()).get("refund_id").asText();
+
+        assertEquals(List.of(refundId), quarantined(fault, "refunds_payment_exists"));
+    }
+
+    @Test
+    void anAmountMismatchIsCaughtWithBothAmounts() throws Exception {
+        DemoScript.Fault fault = script.fault(Defect.AMOUNT_MISMATCH).orElseThrow();
+        blockedBy(fault, "rule alpha_amount_matches_ledger: 1 rows violate it");
+        JsonNode d = JSON.readTree(fault.detailJson());
+        QuarantineService.QuarantinedRow row = quarantine.list(fault.dataset(), fault.businessDate().toString(),
+                "alpha_amount_matches_ledger", 0, 10).rows().get(0);
+
+        assertEquals("processor " + d.get("processor_amount_minor").asText() + " " + d.get("currency").asText()
+                + ", ledger " + d.get("ledger_amount_minor").asText() + " " + d.get("currency").asText(), row.reason());
+    }
+
+    @Test
+    void exactlyTheDefectivePartitionsAreBlockedAndEveryOtherIsReady() {
+        Set<String> defective = new HashSet<>();
+        for (Defect defect : Defect.values()) {
+            DemoScript.Fault f = script.fault(defect).orElseThrow();
+            defective.add(f.dataset() + "/" + f.businessDate());
+        }
+        Catalog catalog = catalogService.catalog();
+        List<LocalDate> dates = fixture.defaultSpec().businessDates();
+        for (Catalog.Dataset d : catalog.datasets().toList()) {
+            for (LocalDate date : dates) {
+                String key = d.name() + "/" + date;
+                ReadinessState state = readiness.find(d.name(), date.toString()).orElseThrow().state();
+                assertEquals(defective.contains(key) ? ReadinessState.BLOCKED : ReadinessState.READY, state, key);
+            }
+        }
+        for (Catalog.CuratedDataset c : catalog.curated()) {
+            for (LocalDate date : dates) {
+                boolean upstreamBlocked = c.builtFrom().stream().anyMatch(u -> readiness.find(u, date.toString())
+                        .orElseThrow().state() == ReadinessState.BLOCKED);
+                assertEquals(upstreamBlocked ? ReadinessState.BLOCKED : ReadinessState.READY,
+                        readiness.find(c.name(), date.toString()).orElseThrow().state(), c.name() + "/" + date);
+            }
+        }
+    }
+
+    private PartitionReadiness blockedBy(DemoScript.Fault fault, String reasonPrefix) {
+        PartitionReadiness r = readiness.find(fault.dataset(), fault.businessDate().toString()).orElseThrow();
+        assertEquals(ReadinessState.BLOCKED, r.state(), fault.dataset() + " " + fault.businessDate());
+        List<String> blocking = new java.util.ArrayList<>();
+        ReadinessResource.parse(r.checksSummary()).get("blocking").forEach(b -> blocking.add(b.asText()));
+        assertTrue(blocking.stream().anyMatch(b -> b.startsWith(reasonPrefix)),
+                "expected a block starting with '" + reasonPrefix + "' in " + blocking);
+        return r;
+    }
+
+    private PartitionDetail.ControlRow control(PartitionReadiness r, String name) {
+        return detail.controls(r.lastEvaluationId()).stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    private List<String> quarantined(DemoScript.Fault fault, String rule) {
+        return quarantine.list(fault.dataset(), fault.businessDate().toString(), rule, 0, 100).rows().stream()
+                .map(QuarantineService.QuarantinedRow::rowKey).toList();
+    }
+}

@@ -75,6 +75,35 @@ class OverviewBrowserTest {
         fixture.ensureDefaultWorld();
     }
 
+    @org.junit.jupiter.api.Test
+    void anAuditorFollowsABlockedPartitionToItsQuarantinedRows() throws Exception {
+        try (BrowserContext context = browser.newContext()) {
+            Page page = context.newPage();
+            page.navigate(root + "login");
+            page.getByLabel("User").fill("auditor");
+            page.getByLabel("Password").fill("demo");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.waitForURL(root.toString());
+
+            page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+                    new Page.GetByRoleOptions().setName("Readiness")).click();
+            assertEquals("Readiness · FinLedger Integrity", page.title());
+            page.locator("#readiness-board tr", new Page.LocatorOptions().setHasText("ledger_refunds"))
+                    .getByText("Blocked").first().click();
+            assertEquals("Blocked", page.getByTestId("partition-state").textContent());
+            assertTrue(page.locator("ul.blocking").textContent().contains("refunds_payment_exists"));
+            assertEquals(0, page.getByText("Evaluate now").count(), "an auditor is read-only");
+
+            page.locator("#rules a", new Page.LocatorOptions().setHasText("1")).first().click();
+            String row = page.locator("#quarantine tbody tr").first().textContent();
+            assertTrue(row.contains("refunds_payment_exists") && row.contains("PAY-"), row);
+            assertEquals(0, page.getByText("Release").count(), "an auditor cannot release rows");
+            Path shot = Path.of("target", "screenshots", "quarantine-auditor.png");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+        }
+    }
+
     @ParameterizedTest(name = "{0} signs in and sees the overview")
     @ValueSource(strings = {"ops", "preparer", "approver", "auditor", "pipeline", "admin"})
     void eachDemoUserSeesTheOverview(String user) throws Exception {

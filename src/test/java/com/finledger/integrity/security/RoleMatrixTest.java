@@ -30,7 +30,17 @@ class RoleMatrixTest {
             new Object[] {"GET", "/api/v1/audit/verify", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/api/v1/audit", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"POST", "/api/v1/pipeline/runs", Set.of("ops", "pipeline", "admin")},
+            new Object[] {"GET", "/api/v1/readiness/payments/2026-11-02", EVERYONE},
+            new Object[] {"POST", "/api/v1/readiness/query", EVERYONE},
+            new Object[] {"GET", "/api/v1/readiness/payments/2026-11-02/checks", EVERYONE},
+            new Object[] {"POST", "/api/v1/readiness/payments/2026-11-02/evaluations", Set.of("ops", "pipeline", "admin")},
+            new Object[] {"GET", "/api/v1/quarantine/payments/2026-11-03", Set.of("ops", "preparer", "approver",
+                    "auditor", "admin")},
+            new Object[] {"GET", "/api/v1/whoami", EVERYONE},
             new Object[] {"GET", "/", EVERYONE},
+            new Object[] {"GET", "/readiness", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/readiness/payments/2026-11-03", Set.of("ops", "preparer", "approver", "auditor",
+                    "admin")},
             new Object[] {"GET", "/catalog", EVERYONE},
             new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")});
 
@@ -80,12 +90,22 @@ class RoleMatrixTest {
         org.junit.jupiter.api.Assertions.assertEquals(expected, status, method + " " + path);
     }
 
+    @org.junit.jupiter.api.Test
+    void onlyAnApproverOrAdminDecidesAnOverride() {
+        for (String user : List.of("ops", "preparer", "auditor", "pipeline")) {
+            given().auth().preemptive().basic(user, "demo").contentType("application/json")
+                    .body("{\"reason\": \"x\"}").post("/api/v1/overrides/1/approve").then().statusCode(403);
+        }
+    }
+
     /** Machines post JSON to the API (forms are for pages and need a CSRF token). */
     private static int send(RequestSpecification request, String method, String path) {
         if (method.equals("GET")) {
             return request.get(path).statusCode();
         }
-        return request.contentType("application/json").body("{}").post(path).statusCode();
+        String body = path.endsWith("/query")
+                ? "{\"partitions\": [{\"dataset\": \"payments\", \"partition\": \"2026-11-02\"}]}" : "{}";
+        return request.contentType("application/json").body(body).post(path).statusCode();
     }
 
     static Stream<Arguments> anonymous() {
@@ -95,6 +115,8 @@ class RoleMatrixTest {
                 Arguments.of("GET", "/api/v1/audit/verify", 401),
                 Arguments.of("GET", "/", 302),
                 Arguments.of("GET", "/audit", 302),
+                Arguments.of("GET", "/api/v1/readiness/payments/2026-11-02", 401),
+                Arguments.of("GET", "/readiness", 302),
                 Arguments.of("GET", "/login", 200));
     }
 

@@ -14,8 +14,7 @@ select count(*) as row_count,
        count(*) filter (where x.f0) as f0,
        count(*) filter (where x.f1) as f1
 from (
-select t.*, coalesce((t.object_key)::text, '') || '|' || coalesce((t.object_version)::text, '') || '|' || coalesce((t.line_no)::text, '') as row_key,
-       (not (jsonb_exists(t.record, 'payment_id'))) as f0_m0,
+select (not (jsonb_exists(t.record, 'payment_id'))) as f0_m0,
        (not (jsonb_exists(t.record, 'merchant_id'))) as f0_m1,
        (not (jsonb_exists(t.record, 'processor'))) as f0_m2,
        (not (jsonb_exists(t.record, 'card_pan'))) as f0_m3,

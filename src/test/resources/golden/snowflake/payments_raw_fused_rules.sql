@@ -14,8 +14,7 @@ select count(*) as row_count,
        count_if(x.f0) as f0,
        count_if(x.f1) as f1
 from (
-select t.*, coalesce(to_varchar(t.object_key), '') || '|' || coalesce(to_varchar(t.object_version), '') || '|' || coalesce(to_varchar(t.line_no), '') as row_key,
-       (not (t.record:"payment_id" is not null)) as f0_m0,
+select (not (t.record:"payment_id" is not null)) as f0_m0,
        (not (t.record:"merchant_id" is not null)) as f0_m1,
        (not (t.record:"processor" is not null)) as f0_m2,
        (not (t.record:"card_pan" is not null)) as f0_m3,

@@ -10,6 +10,7 @@ import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.catalog.ColumnTypes;
 import com.finledger.integrity.intake.LocalObjectStore;
 import com.finledger.integrity.platform.Sql;
+import com.finledger.integrity.readiness.ReadinessCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.StringReader;
@@ -63,6 +64,9 @@ public class DemoWorld {
     @Inject
     AuditLog auditLog;
 
+    @Inject
+    ReadinessCache readinessCache;
+
     /** Replaces whatever world exists with the one the spec describes. */
     public void generate(WorldSpec spec, String actor) {
         long started = System.nanoTime();
@@ -85,6 +89,7 @@ public class DemoWorld {
             auditLog.append(c, actor, "demo_world.generated", "demo_world", Long.toString(spec.seed()), null,
                     details);
             c.commit();
+            readinessCache.invalidateAll();
         } catch (SQLException e) {
             throw new IllegalStateException("demo world generation failed: " + e.getMessage(), e);
         }

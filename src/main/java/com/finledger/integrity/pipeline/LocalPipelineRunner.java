@@ -7,6 +7,7 @@ import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.readiness.EvaluationScheduler;
+import com.finledger.integrity.readiness.ReadinessCache;
 import com.finledger.integrity.readiness.ReadinessService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -69,6 +70,9 @@ public class LocalPipelineRunner {
     EvaluationScheduler evaluations;
 
     @Inject
+    ReadinessCache readinessCache;
+
+    @Inject
     Clock clock;
 
     public record PipelineRun(long id, Instant startedAt, Instant finishedAt, String triggeredBy, int objectsLanded,
@@ -121,6 +125,7 @@ public class LocalPipelineRunner {
             details.put("partitions_with_new_data", touched);
             auditLog.append(c, actor, "pipeline.run", "pipeline_run", Long.toString(id), null, details);
             c.commit();
+            readinessCache.invalidateAll();
             LOG.infof("pipeline run %d by %s: %d objects landed, %d rows into RAW, %d rows changed in models", id,
                     actor, landed, rawRows, run.rowsChanged());
             evaluations.evaluateOpen(null, actor);

@@ -34,6 +34,9 @@ public class OverrideService {
     AuditLog auditLog;
 
     @Inject
+    ReadinessCache cache;
+
+    @Inject
     Clock clock;
 
     public record Override(long id, String dataset, String partition, String requestedBy, String requestReason,
@@ -123,6 +126,7 @@ public class OverrideService {
                                     + "), approved by " + user + " (" + reason + ")", null, null);
                 }
                 c.commit();
+                cache.invalidate(o.dataset(), o.partition());
                 return find(id);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

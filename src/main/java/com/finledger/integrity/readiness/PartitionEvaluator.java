@@ -64,6 +64,9 @@ public class PartitionEvaluator {
     ReadinessService readiness;
 
     @Inject
+    ReadinessCache cache;
+
+    @Inject
     Clock clock;
 
     public record Evaluation(long id, PartitionReadiness readiness, List<ControlTotal> totals,
@@ -119,6 +122,7 @@ public class PartitionEvaluator {
                             blocking);
                     finishEvaluation(c, evaluationId, verdict);
                     c.commit();
+                    cache.invalidate(datasetName, partition);
                     return new Evaluation(evaluationId, after, totals, results, outcomes, blocking);
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();

@@ -42,6 +42,9 @@ public class ReadinessResource {
     PartitionEvaluator evaluator;
 
     @Inject
+    ReadinessCache cache;
+
+    @Inject
     PartitionDetail detail;
 
     @Inject
@@ -83,7 +86,7 @@ public class ReadinessResource {
     public Response get(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
                         @HeaderParam("If-None-Match") String ifNoneMatch) {
         requireKnown(dataset, partition);
-        ReadinessView view = readiness.find(dataset, partition).map(ReadinessView::of)
+        ReadinessView view = cache.get(dataset, partition, () -> readiness.find(dataset, partition).map(ReadinessView::of))
                 .orElseGet(() -> ReadinessView.pending(dataset, partition));
         EntityTag etag = new EntityTag(dataset + "/" + partition + "/" + view.version());
         if (ifNoneMatch != null && ifNoneMatch.replace("W/", "").equals(etag.toString())) {

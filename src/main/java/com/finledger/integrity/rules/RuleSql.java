@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,12 @@ public final class RuleSql {
                     flags.add(new Flag(alias, rule, null, String.join(" or ", bounds)));
                 }
                 case UNIQUE -> {
+                    if (table.layer() != Layer.RAW && Set.copyOf(rule.columns()).equals(Set.copyOf(table.rowKey()))) {
+                        // STAGING and CURATED tables carry this key as their primary key: the database
+                        // already guarantees it, so the check costs nothing in the scan.
+                        flags.add(new Flag(alias, rule, null, "false"));
+                        continue;
+                    }
                     String order = table.layer() == Layer.RAW ? "t.change_seq, t.object_key, t.line_no"
                             : String.join(", ", table.rowKey().stream().map(k -> "t." + k).toList());
                     flags.add(new Flag(alias, rule, null, "row_number() over (partition by " + rule.columns().stream()
@@ -56,8 +63,10 @@ public final class RuleSql {
                 case RELATIONSHIPS -> {
                     String[] to = rule.to().orElseThrow().split("\\.");
                     String child = table.column(d, rule.column());
-                    flags.add(new Flag(alias, rule, null, child + " is not null and not exists (select 1 from "
-                            + Sql.qualified("staging", to[0]) + " p where p." + Sql.ident(to[1]) + " = " + child + ")"));
+                    // NOT IN over a non-null key set: one hashed lookup per row within the single scan
+                    flags.add(new Flag(alias, rule, null, child + " is not null and " + child + " not in (select p."
+                            + Sql.ident(to[1]) + " from " + Sql.qualified("staging", to[0]) + " p where p."
+                            + Sql.ident(to[1]) + " is not null)"));
                 }
                 case SCHEMA -> {
                     List<String> all = new ArrayList<>();
@@ -94,13 +103,30 @@ public final class RuleSql {
                 .append(" = ?").toString();
     }
 
-    /** One scan: the partition's row count and the number of rows behind every flag. */
+    /**
+     * One scan: the partition's row count and the number of rows behind every flag. Without window
+     * functions the predicates are aggregated straight off the table; otherwise the flags are computed
+     * in a subquery first. Either way no row leaves the warehouse.
+     */
     public static String fusedQuery(WarehouseDialect d, RuleTable table, List<Flag> flags) {
+        boolean windowed = flags.stream().anyMatch(f -> f.predicate().contains(" over ("));
         StringBuilder sql = new StringBuilder("select count(*) as row_count");
         for (Flag f : flags) {
-            sql.append(",\n       ").append(d.countIf("x." + f.alias())).append(" as ").append(f.alias());
+            String counted = windowed ? "x." + f.alias() : "(" + f.predicate() + ")";
+            sql.append(",\n       ").append(d.countIf(counted)).append(" as ").append(f.alias());
         }
-        return sql.append("\nfrom (\n").append(flaggedRows(d, table, flags)).append("\n) x").toString();
+        if (!windowed) {
+            return sql.append("\nfrom ").append(table.table()).append(" t\nwhere t.").append(table.partitionColumn())
+                    .append(" = ?").toString();
+        }
+        StringBuilder flagged = new StringBuilder("select ");
+        for (int i = 0; i < flags.size(); i++) {
+            flagged.append(i == 0 ? "" : ",\n       ").append("(").append(flags.get(i).predicate()).append(") as ")
+                    .append(flags.get(i).alias());
+        }
+        flagged.append("\nfrom ").append(table.table()).append(" t\nwhere t.").append(table.partitionColumn())
+                .append(" = ?");
+        return sql.append("\nfrom (\n").append(flagged).append("\n) x").toString();
     }
 
     /**

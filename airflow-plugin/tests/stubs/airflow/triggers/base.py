@@ -1,0 +1,8 @@
+class BaseTrigger:
+    def __init__(self, **kwargs):
+        pass
+
+
+class TriggerEvent:
+    def __init__(self, payload):
+        self.payload = payload

@@ -3,13 +3,9 @@ package com.finledger.integrity.readiness;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.controls.Amounts;
+import com.finledger.integrity.platform.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -61,23 +57,8 @@ public class PartitionDetail {
                 Amounts.fromJson(rs.getString(5)).toString(), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
     }
 
-    private interface Mapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, long evaluationId, Mapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, evaluationId);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private <T> List<T> query(String sql, long evaluationId, Jdbc.RowMapper<T> mapper) {
+        return Jdbc.query(dataSource, sql, List.of(evaluationId), mapper);
     }
 
     static List<String> list(String json) {

@@ -1,6 +1,7 @@
 package com.finledger.integrity.readiness;
 
 import com.finledger.integrity.audit.AuditLog;
+import com.finledger.integrity.platform.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -67,22 +68,11 @@ public class ReadinessService {
 
     /** The most recent partitions of every dataset, for the board. */
     public List<PartitionReadiness> recent(int partitionsPerDataset) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return Jdbc.query(dataSource, """
                 select dataset, partition_key, state, version, updated_at, last_evaluation_id, checks_summary::text
                 from (select r.*, row_number() over (partition by dataset order by partition_key desc) as n
                       from partition_readiness r) ranked
-                where n <= ? order by dataset, partition_key""")) {
-            ps.setInt(1, partitionsPerDataset);
-            List<PartitionReadiness> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(read(rs));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read readiness: " + e.getMessage(), e);
-        }
+                where n <= ? order by dataset, partition_key""", List.of(partitionsPerDataset), ReadinessService::read);
     }
 
     /** The partition's row, created PENDING if new; locked for the caller's transaction. */

@@ -1,13 +1,12 @@
 package com.finledger.integrity.warehouse;
 
+import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -24,19 +23,8 @@ public class PostgresWarehouse implements Warehouse {
     }
 
     @Override
-    public <T> List<T> query(String sql, List<Object> parameters, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, parameters);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("warehouse query failed: " + e.getMessage(), e);
-        }
+    public <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper) {
+        return Jdbc.query(dataSource, sql, parameters, mapper);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.finledger.integrity.warehouse;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import com.finledger.integrity.platform.Jdbc;
 import java.util.List;
 
 /**
@@ -12,15 +11,10 @@ public interface Warehouse {
 
     WarehouseDialect dialect();
 
-    <T> List<T> query(String sql, List<Object> parameters, RowMapper<T> mapper);
+    <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper);
 
     /** Runs a statement that changes data (quarantine inserts); returns the rows affected. */
     long update(String sql, List<Object> parameters);
 
     boolean tableExists(String schema, String table);
-
-    @FunctionalInterface
-    interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
 }

@@ -45,6 +45,17 @@ final class LandedObjects {
         }
     }
 
+    static boolean isRecorded(Connection c, StoredObject object) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select 1 from landed_object where object_key = ? and version_id = ?")) {
+            ps.setString(1, object.key());
+            ps.setString(2, object.versionId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     static List<Landed> notYetInRaw(Connection c) throws SQLException {
         List<Landed> pending = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""

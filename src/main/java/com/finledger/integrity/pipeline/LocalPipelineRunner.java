@@ -84,6 +84,13 @@ public class LocalPipelineRunner {
     }
 
     public PipelineRun run(String actor) {
+        PipelineRun run = load(actor);
+        // evaluate after the load has committed and given its connection back
+        evaluations.evaluateOpen(null, actor);
+        return run;
+    }
+
+    private PipelineRun load(String actor) {
         Catalog catalog = catalogService.catalog();
         Path models = catalogService.root().resolve("models");
         Instant started = clock.instant();
@@ -128,7 +135,6 @@ public class LocalPipelineRunner {
             readinessCache.invalidateAll();
             LOG.infof("pipeline run %d by %s: %d objects landed, %d rows into RAW, %d rows changed in models", id,
                     actor, landed, rawRows, run.rowsChanged());
-            evaluations.evaluateOpen(null, actor);
             return run;
         } catch (SQLException e) {
             throw new IllegalStateException("pipeline run failed: " + e.getMessage(), e);

@@ -51,6 +51,9 @@ public class PartnerDropScanner {
                         drop.filePattern());
                 continue;
             }
+            if (LandedObjects.isRecorded(c, object)) {
+                continue; // parsed when it was first seen; a new version has a new version id
+            }
             LocalDate businessDate = LocalDate.parse(m.group("date"), DateTimeFormatter.BASIC_ISO_DATE);
             if (LandedObjects.record(c, dataset.name(), businessDate, object, totals(object, drop, dataset),
                     clock.instant())) {

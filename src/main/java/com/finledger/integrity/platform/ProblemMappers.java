@@ -18,6 +18,29 @@ public class ProblemMappers {
         return problem(400, "Bad request", e.getMessage());
     }
 
+    /** A body that is not the JSON we expect: say where it broke, not just "400". */
+    @ServerExceptionMapper
+    public Response malformedJson(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return problem(400, "Malformed JSON body", e.getOriginalMessage() + where);
+    }
+
+    /** JSON of the wrong shape (an array for an object, text for a number). */
+    @ServerExceptionMapper
+    public Response wrongShape(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
+    /** The JSON reader wraps its parse errors; unwrap them into the same problem body. */
+    @ServerExceptionMapper
+    public Response unreadableBody(jakarta.ws.rs.WebApplicationException e) {
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            return malformedJson(json);
+        }
+        return e.getResponse();
+    }
+
     @ServerExceptionMapper
     public Response forbidden(SecurityException e) {
         return problem(403, "Forbidden", e.getMessage());

@@ -212,6 +212,29 @@ class ReadinessLifecycleTest {
                 .post("/api/v1/readiness/query").then().statusCode(400);
     }
 
+    @Test
+    void malformedBodiesAreRefusedWithWhereTheyBrokeAndChangeNothing() throws SQLException {
+        long events = count("select count(*) from lineage_event");
+        long runs = count("select count(*) from task_run");
+
+        given().auth().preemptive().basic("pipeline", "demo").contentType("application/json")
+                .body("{\"eventType\": \"COMPLETE\", ").post("/api/v1/lineage").then().statusCode(400)
+                .body("title", equalTo("Malformed JSON body")).body("detail", containsString("line 1, column"));
+        given().auth().preemptive().basic("pipeline", "demo").contentType("application/json")
+                .body("{\"eventType\": \"DONE\", \"eventTime\": \"yesterday\", \"run\": {}, \"job\": {}}")
+                .post("/api/v1/lineage").then().statusCode(400)
+                .body("detail", containsString("/eventType must be one of"))
+                .body("detail", containsString("/eventTime must be an ISO-8601 time"))
+                .body("detail", containsString("/run/runId must be a UUID"))
+                .body("detail", containsString("/job/name is required"));
+        given().auth().preemptive().basic("pipeline", "demo").contentType("application/json")
+                .body("[]").post("/api/v1/runs").then().statusCode(400)
+                .body("detail", containsString("from Array value"));
+
+        assertEquals(events, count("select count(*) from lineage_event"));
+        assertEquals(runs, count("select count(*) from task_run"));
+    }
+
     private long count(String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();

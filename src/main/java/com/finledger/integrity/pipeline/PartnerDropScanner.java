@@ -73,8 +73,8 @@ public class PartnerDropScanner {
         RowTotals totals = new RowTotals();
         try (Reader reader = new BufferedReader(new InputStreamReader(objectStore.open(object),
                 Charset.forName(drop.encoding())))) {
-            PartnerCsv.read(reader, drop.delimiter().charAt(0), (lineNo, record) -> totals.add(dataset, record,
-                    Long.toString(PartnerCsv.changeSequence(object.arrivedAt(), lineNo))));
+            LandedCsv.read(reader, drop.delimiter().charAt(0), (lineNo, record) -> totals.add(dataset, record,
+                    Long.toString(LandedCsv.changeSequence(object.arrivedAt(), lineNo))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,8 +10,6 @@ import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
 import com.finledger.integrity.platform.Sql;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -30,7 +28,6 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /**
  * Loads landed objects into RAW exactly as landed: one row per landed line, the record as JSON, plus
@@ -134,25 +131,16 @@ public class RawLoader {
     }
 
     private static long readDmsCsv(Reader reader, RowSink sink) throws SQLException, IOException {
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().ofCsvRecord(reader)) {
-            List<String> header = null;
-            int lineNo = 0;
-            for (CsvRecord record : csv) {
-                if (header == null) {
-                    header = record.getFields();
-                    continue;
+        return LandedCsv.read(reader, ',', (lineNo, record) -> {
+            ObjectNode json = JSON.createObjectNode();
+            record.forEach((field, value) -> {
+                if (!LocalDms.DMS_COLUMNS.contains(field)) {
+                    json.put(field, value == null || value.isEmpty() ? null : value); // DMS writes null as ""
                 }
-                lineNo++;
-                ObjectNode json = JSON.createObjectNode();
-                for (int i = LocalDms.DMS_COLUMNS.size(); i < header.size(); i++) {
-                    String value = record.getField(i);
-                    json.put(header.get(i), value.isEmpty() ? null : value);
-                }
-                sink.accept(lineNo, record.getField(0), Long.parseLong(record.getField(2)),
-                        Instant.parse(record.getField(1)), json.toString());
-            }
-            return lineNo;
-        }
+            });
+            sink.accept(lineNo, record.get("Op"), Long.parseLong(record.get("change_seq")),
+                    Instant.parse(record.get("commit_ts")), json.toString());
+        });
     }
 
     private static long readNdjson(Reader reader, Dataset dataset, RowSink sink) throws SQLException, IOException {
@@ -190,10 +178,10 @@ public class RawLoader {
 
     private static long readPartnerCsv(Reader reader, LandedObjects.Landed landed, RowSink sink, char delimiter)
             throws SQLException, IOException {
-        return PartnerCsv.read(reader, delimiter, (lineNo, record) -> {
+        return LandedCsv.read(reader, delimiter, (lineNo, record) -> {
             ObjectNode json = JSON.createObjectNode();
             record.forEach(json::put);
-            sink.accept(lineNo, "I", PartnerCsv.changeSequence(landed.arrivedAt(), lineNo), null, json.toString());
+            sink.accept(lineNo, "I", LandedCsv.changeSequence(landed.arrivedAt(), lineNo), null, json.toString());
         });
     }
 }

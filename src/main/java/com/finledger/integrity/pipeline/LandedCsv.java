@@ -10,15 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reading a partner CSV file: header line, then one record per data line, fields by header name. */
-final class PartnerCsv {
+/** Reading a landed CSV file (DMS change file or partner report): a header line, then one record per data line, fields by header name. */
+final class LandedCsv {
 
     @FunctionalInterface
     interface LineHandler {
         void accept(int lineNo, Map<String, String> record) throws SQLException;
     }
 
-    private PartnerCsv() {
+    private LandedCsv() {
     }
 
     /** Later files supersede earlier ones for the same line reference: arrival order, then line. */

@@ -119,12 +119,13 @@ public final class CatalogLoader {
         Node connectionNode = m.get("connection");
         String schema = "";
         Optional<String> endpoint = Optional.empty();
+        Optional<String> dmsTask = Optional.empty();
         Optional<PartnerDrop> drop = Optional.empty();
         if (connectionNode == null) {
             doc.error(rootNode, "source is missing 'connection'");
         } else {
             Map<String, Node> c = doc.mapping(connectionNode, "connection", Set.of("schema", "endpoint", "page_size",
-                    "drop_prefix", "file_pattern", "delimiter", "encoding", "cutoff", "time_zone"));
+                    "dms_task", "drop_prefix", "file_pattern", "delimiter", "encoding", "cutoff", "time_zone"));
             if (kind == SourceKind.PARTNER_FILES) {
                 drop = Optional.of(readPartnerDrop(doc, c, connectionNode));
                 schema = "";
@@ -135,13 +136,16 @@ public final class CatalogLoader {
             if (kind == SourceKind.REST_API) {
                 endpoint = Optional.of(doc.text(c, connectionNode, "endpoint", "connection of a rest_api source"));
             }
+            if (kind == SourceKind.POSTGRES_CDC) {
+                dmsTask = Optional.of(doc.text(c, connectionNode, "dms_task", "connection of a postgres_cdc source"));
+            }
         }
         List<Dataset> datasets = new ArrayList<>();
         for (Node item : doc.sequence(m, rootNode, "datasets", "source")) {
             datasets.add(readDataset(doc, item, name, kind));
         }
         return Optional.of(new Source(name, kind, doc.text(m, rootNode, "description", "source"),
-                doc.text(m, rootNode, "owner", "source"), schema, endpoint, drop, datasets));
+                doc.text(m, rootNode, "owner", "source"), schema, endpoint, dmsTask, drop, datasets));
     }
 
     private PartnerDrop readPartnerDrop(YamlDocument doc, Map<String, Node> c, Node at) {

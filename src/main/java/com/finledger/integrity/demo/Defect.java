@@ -27,7 +27,13 @@ public enum Defect {
     ORPHAN_REFUND("orphan-refund",
             "One refund on the second business day points at a payment that does not exist."),
     AMOUNT_MISMATCH("amount-mismatch",
-            "Processor Alpha reports one payment of the first business day 1.00 higher than the ledger.");
+            "Processor Alpha reports one payment of the first business day 1.00 higher than the ledger."),
+    SKIPPED_CHANGE_RANGE("skipped-change-range",
+            "DMS resumes the refunds ledger's task past a few changes of the last business day (its start position "
+                    + "was set later than its checkpoint), so those refund changes never land."),
+    API_WINDOW_GAP("api-window-gap",
+            "The extractor advances Processor Alpha's high-water mark past the second business day's window "
+                    + "without pulling it.");
 
     private final String slug;
     private final String description;

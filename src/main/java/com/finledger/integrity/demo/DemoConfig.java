@@ -29,4 +29,12 @@ public interface DemoConfig {
 
     /** Slugs of {@link Defect}s to inject; empty for a clean world. */
     Set<String> defects();
+
+    /** Serve the processors' APIs over HTTP too, for the real REST client (dev and test). */
+    @WithDefault("false")
+    boolean serveProcessorApis();
+
+    /** The API key a caller of the demo processor APIs must send. */
+    @WithDefault("demo-processor-key")
+    String processorApiKey();
 }

@@ -6,6 +6,7 @@ import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.pipeline.ProcessorApi;
 import com.finledger.integrity.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +27,7 @@ import javax.sql.DataSource;
  * the processors' own tables, including the schema drift the world may inject.
  */
 @ApplicationScoped
+@Typed(DemoProcessorApi.class)
 public class DemoProcessorApi implements ProcessorApi {
 
     @Inject

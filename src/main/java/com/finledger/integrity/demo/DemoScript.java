@@ -47,6 +47,22 @@ public class DemoScript {
         });
     }
 
+    /** The change-sequence range DMS never captures (its task resumed past it), if the world has one. */
+    public Optional<long[]> dmsSkippedRange(String dataset) {
+        return fault(Defect.SKIPPED_CHANGE_RANGE).filter(f -> f.dataset().equals(dataset)).map(f -> {
+            var node = readTree(f.detailJson());
+            return new long[] {node.get("from_change_seq").asLong(), node.get("to_change_seq").asLong()};
+        });
+    }
+
+    /** Whether the extractor's scheduled advance skips this window of this processor source. */
+    public boolean apiWindowSkipped(String source, java.time.Instant windowFrom) {
+        return fault(Defect.API_WINDOW_GAP).map(f -> readTree(f.detailJson()))
+                .filter(n -> n.get("source").asText().equals(source)
+                        && java.time.Instant.parse(n.get("window_from").asText()).equals(windowFrom))
+                .isPresent();
+    }
+
     public boolean schemaDriftOn(String dataset, LocalDate businessDate) {
         return fault(Defect.SCHEMA_DRIFT)
                 .filter(f -> f.dataset().equals(dataset) && f.businessDate().equals(businessDate)).isPresent();

@@ -51,6 +51,7 @@ public class DemoWorld {
     private static final String[] REFUND_REASONS = {"customer_request", "duplicate_charge", "fraud", "not_received"};
     private static final int MERCHANTS = 40;
     private static final int RESTART_REPLAYED_CHANGES = 40;
+    private static final int SKIPPED_CHANGES = 5;
 
     @Inject
     DataSource dataSource;
@@ -109,8 +110,10 @@ public class DemoWorld {
             }
             // A new world starts with a clean slate of everything derived from the old one; the audit
             // log is append-only and keeps the history, including this regeneration.
+            s.execute("drop schema if exists closed cascade");
             s.execute("truncate landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault, quarantined_row, "
-                    + "control_result, rule_result, control_total, readiness_override, partition_readiness, evaluation");
+                    + "control_result, rule_result, control_total, readiness_override, partition_readiness, evaluation, "
+                    + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot");
         }
     }
 
@@ -263,10 +266,21 @@ public class DemoWorld {
         }
         seq.payments = lastPaymentSeq;
         copy(c, "src_refunds.refunds", refunds);
-        seq.refunds = copyChanges(c, "src_refunds.refunds_changes", refundChanges, seq.refunds);
+        long lastRefundSeq = copyChanges(c, "src_refunds.refunds_changes", refundChanges, seq.refunds);
+        if (day == spec.days() - 1 && spec.has(Defect.SKIPPED_CHANGE_RANGE) && refundChanges.size() >= 3) {
+            int skipped = Math.min(SKIPPED_CHANGES, refundChanges.size() / 3);
+            long from = seq.refunds + refundChanges.size() / 3 + 1;
+            fault(c, Defect.SKIPPED_CHANGE_RANGE, "ledger_refunds", date, Map.of("from_change_seq", from,
+                    "to_change_seq", from + skipped - 1, "table", "src_refunds.refunds"));
+        }
+        seq.refunds = lastRefundSeq;
         copy(c, "src_settlements.settlements", settlements);
         seq.settlements = copyChanges(c, "src_settlements.settlements_changes", settlementChanges, seq.settlements);
         copy(c, "src_processor_alpha.transactions", processorRows.get("alpha"));
+        if (day == Math.min(1, spec.days() - 1) && spec.has(Defect.API_WINDOW_GAP)) {
+            fault(c, Defect.API_WINDOW_GAP, "alpha_transactions", date, Map.of("source", "processor_alpha",
+                    "window_from", dayStart.toString(), "window_to", dayStart.plusSeconds(86_400).toString()));
+        }
         copy(c, "src_processor_beta.transactions", processorRows.get("beta"));
         dropBankFiles(c, spec, day, date, bankFile.toString());
         if (day == spec.days() - 1 && spec.has(Defect.SCHEMA_DRIFT)) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The ledger of landed objects ({@code landed_object}): one row per object version, never two. */
 final class LandedObjects {
@@ -77,5 +78,22 @@ final class LandedObjects {
             ps.setLong(2, id);
             ps.executeUpdate();
         }
+    }
+
+    /** Objects recorded since a moment, counted per dataset and business date. */
+    static Map<String, Map<LocalDate, Long>> partitionsRecordedSince(Connection c, Instant since) throws SQLException {
+        Map<String, Map<LocalDate, Long>> partitions = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select dataset, business_date, count(*) from landed_object where recorded_at >= ?
+                group by 1, 2 order by 1, 2""")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    partitions.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>())
+                            .put(rs.getObject(2, LocalDate.class), rs.getLong(3));
+                }
+            }
+        }
+        return partitions;
     }
 }

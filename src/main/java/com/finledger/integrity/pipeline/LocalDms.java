@@ -55,14 +55,23 @@ public class LocalDms {
         List<Change> batch = new ArrayList<>();
         long last = checkpoint;
         String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
+        var skipped = script.dmsSkippedRange(dataset.name());
         try (PreparedStatement ps = c.prepareStatement(
                 "select * from " + changes + " where change_seq > ? order by change_seq")) {
             ps.setLong(1, checkpoint);
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    long seq = rs.getLong("change_seq");
+                    last = seq;
+                    if (skipped.isPresent() && seq >= skipped.get()[0] && seq <= skipped.get()[1]) {
+                        if (seq == skipped.get()[1]) {
+                            event(c, source, rs.getTimestamp("commit_ts").toInstant(), "Replication task started with "
+                                    + "a CDC start position later than its recovery checkpoint", "state change");
+                        }
+                        continue;
+                    }
                     batch.add(read(rs, dataset));
-                    last = rs.getLong("change_seq");
                     if (batch.size() == MAX_ROWS_PER_FILE) {
                         landed += write(c, source, dataset, batch, "");
                         batch.clear();
@@ -77,7 +86,14 @@ public class LocalDms {
         long landedUpTo = last;
         var replay = script.dmsRestartReplay(dataset.name()).filter(range -> range[1] <= landedUpTo);
         if (replay.isPresent()) {
-            landed += write(c, source, dataset, range(c, changes, dataset, replay.get()[0], replay.get()[1]), "-restart");
+            List<Change> resent = range(c, changes, dataset, replay.get()[0], replay.get()[1]);
+            int replayed = write(c, source, dataset, resent, "-restart");
+            if (replayed > 0) {
+                event(c, source, resent.get(resent.size() - 1).commitTs(), "Replication task restarted from its "
+                        + "recovery checkpoint; changes " + replay.get()[0] + " to " + replay.get()[1] + " of "
+                        + dataset.table() + " sent again", "failure");
+            }
+            landed += replayed;
         }
         return landed;
     }
@@ -141,9 +157,48 @@ public class LocalDms {
                     Map.of("source", source.name(), "dataset", dataset.name()));
             if (LandedObjects.record(c, dataset.name(), entry.getKey(), object, totals, clock.instant())) {
                 recorded++;
+                count(c, source, dataset, part);
             }
         }
         return recorded;
+    }
+
+    /** DMS's own table statistics: every change it delivered, replays included, counted by kind. */
+    private void count(Connection c, Source source, Dataset dataset, List<Change> changes) throws SQLException {
+        long inserts = changes.stream().filter(ch -> ch.op().equals("I")).count();
+        long deletes = changes.stream().filter(ch -> ch.op().equals("D")).count();
+        long updates = changes.size() - inserts - deletes;
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into local_dms_table_stats (task_identifier, schema_name, table_name, inserts, updates, deletes,
+                                                   last_update_time)
+                values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (task_identifier, schema_name, table_name) do update
+                set inserts = local_dms_table_stats.inserts + excluded.inserts,
+                    updates = local_dms_table_stats.updates + excluded.updates,
+                    deletes = local_dms_table_stats.deletes + excluded.deletes,
+                    last_update_time = excluded.last_update_time""")) {
+            ps.setString(1, source.dmsTask().orElseThrow());
+            ps.setString(2, source.schema());
+            ps.setString(3, dataset.table());
+            ps.setLong(4, inserts);
+            ps.setLong(5, updates);
+            ps.setLong(6, deletes);
+            ps.setTimestamp(7, Timestamp.from(clock.instant()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void event(Connection c, Source source, Instant at, String message, String category)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into local_dms_event (task_identifier, occurred_at, message, categories) values (?, ?, ?, ?)
+                on conflict do nothing""")) {
+            ps.setString(1, source.dmsTask().orElseThrow());
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setString(3, message);
+            ps.setString(4, category);
+            ps.executeUpdate();
+        }
     }
 
     private static long checkpoint(Connection c, String dataset) throws SQLException {

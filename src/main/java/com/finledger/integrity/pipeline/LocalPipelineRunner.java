@@ -105,7 +105,7 @@ public class LocalPipelineRunner {
                 for (Dataset dataset : source.datasets()) {
                     landed += switch (source.kind()) {
                         case POSTGRES_CDC -> dms.land(c, source, dataset);
-                        case REST_API -> extractor.extract(c, source, dataset);
+                        case REST_API -> extractor.extract(c, source, dataset, actor);
                         case PARTNER_FILES -> partnerDrops.scan(c, source, dataset);
                     };
                 }
@@ -147,16 +147,11 @@ public class LocalPipelineRunner {
      */
     private int markArrivals(Connection c, Catalog catalog, Instant since, String actor) throws SQLException {
         Map<String, Set<String>> arrivedByPartition = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                select dataset, business_date, count(*) from landed_object where recorded_at >= ?
-                group by 1, 2 order by 1, 2""")) {
-            ps.setTimestamp(1, Timestamp.from(since));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String partition = rs.getObject(2, LocalDate.class).toString();
-                    readiness.dataArrived(c, rs.getString(1), partition, actor, rs.getLong(3) + " new landed object(s)");
-                    arrivedByPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(rs.getString(1));
-                }
+        for (var dataset : LandedObjects.partitionsRecordedSince(c, since).entrySet()) {
+            for (var date : dataset.getValue().entrySet()) {
+                String partition = date.getKey().toString();
+                readiness.dataArrived(c, dataset.getKey(), partition, actor, date.getValue() + " new landed object(s)");
+                arrivedByPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(dataset.getKey());
             }
         }
         for (var partition : arrivedByPartition.entrySet()) {
@@ -169,6 +164,33 @@ public class LocalPipelineRunner {
             }
         }
         return arrivedByPartition.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /**
+     * Backfills one window of a processor source (see {@link ApiExtractor#backfill}) under the
+     * pipeline lock, then runs the pipeline so that what it landed is loaded and evaluated.
+     */
+    public ApiExtractor.Backfill backfill(String sourceName, Instant from, Instant to, String actor, String reason) {
+        Source source = catalogService.catalog().sources().stream().filter(s -> s.name().equals(sourceName))
+                .findFirst().orElseThrow(() -> new java.util.NoSuchElementException("no source named " + sourceName));
+        if (source.kind() != Catalog.SourceKind.REST_API) {
+            throw new IllegalArgumentException(sourceName + " is not a processor API source");
+        }
+        ApiExtractor.Backfill backfill;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, LOCK_ID);
+                lock.execute();
+            }
+            backfill = extractor.backfill(c, source, source.datasets().get(0), from, to, actor, reason);
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("backfill failed: " + e.getMessage(), e);
+        }
+        readinessCache.invalidateAll();
+        run(actor);
+        return backfill;
     }
 
     /** The latest finished run, if any. */

@@ -7,6 +7,8 @@ import com.finledger.integrity.catalog.Catalog.CuratedDataset;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.cdc.CdcControls;
+import com.finledger.integrity.extract.PullWindowLedger;
 import com.finledger.integrity.controls.ControlResult;
 import com.finledger.integrity.controls.ControlTotal;
 import com.finledger.integrity.controls.ControlTotalService;
@@ -58,6 +60,12 @@ public class PartitionEvaluator {
     RuleService ruleService;
 
     @Inject
+    CdcControls cdcControls;
+
+    @Inject
+    PullWindowLedger pullWindows;
+
+    @Inject
     RuleEvaluator ruleEvaluator;
 
     @Inject
@@ -84,8 +92,10 @@ public class PartitionEvaluator {
         String partition = date.toString();
         try (Connection c = dataSource.getConnection()) {
             lock(c, datasetName, partition, true);
+            long started = -1;
             try {
                 long evaluationId = startEvaluation(c, datasetName, partition, actor);
+                started = evaluationId;
                 List<RuleOutcome> outcomes = ruleEvaluator.evaluate(datasetName, date, ruleService.rulesFor(datasetName),
                         evaluationId);
                 List<ControlTotal> totals = new ArrayList<>();
@@ -97,6 +107,11 @@ public class PartitionEvaluator {
                     totals.addAll(byLayer.values());
                     results.addAll(controls.reconcile(source.kind(), dataset.get(), date, byLayer,
                             quarantinedStagingRows(c, datasetName, partition, evaluationId, outcomes)));
+                    if (source.kind() == Catalog.SourceKind.POSTGRES_CDC) {
+                        results.addAll(cdcControls.reconcile(source, dataset.get(), date));
+                    } else if (source.kind() == Catalog.SourceKind.REST_API) {
+                        results.add(pullWindows.control(source, dataset.get(), date));
+                    }
                 } else {
                     evaluateCurated(c, catalog, curated.get(), date, totals, results, blocking);
                 }
@@ -130,6 +145,13 @@ public class PartitionEvaluator {
                 } finally {
                     c.setAutoCommit(true);
                 }
+            } catch (RuntimeException e) {
+                // the partition keeps its state (never READY on an error); the evaluation says why it stopped
+                if (started > 0) {
+                    failEvaluation(c, started, e);
+                }
+                throw new IllegalStateException("evaluation of " + datasetName + " " + partition
+                        + " could not finish: " + e.getMessage(), e);
             } finally {
                 lock(c, datasetName, partition, false);
             }
@@ -238,6 +260,16 @@ public class PartitionEvaluator {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    private void failEvaluation(Connection c, long id, RuntimeException e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update evaluation set finished_at = ?, outcome = 'ERROR', error = ? where id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setString(2, e.getMessage());
+            ps.setLong(3, id);
+            ps.executeUpdate();
         }
     }
 

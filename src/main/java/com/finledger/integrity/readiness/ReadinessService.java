@@ -138,6 +138,14 @@ public class ReadinessService {
     }
 
     /** New data arrived for a partition: PENDING and BLOCKED start loading, usable partitions re-open. */
+    /**
+     * A partition that should exist although nothing has landed for it (a hole in the pull-window
+     * tiling): created PENDING if it is new, so that evaluation finds it and says why.
+     */
+    public void expect(Connection c, String dataset, String partition) throws SQLException {
+        lockOrCreate(c, dataset, partition);
+    }
+
     public void dataArrived(Connection c, String dataset, String partition, String actor, String what)
             throws SQLException {
         PartitionReadiness current = lockOrCreate(c, dataset, partition);

@@ -71,4 +71,27 @@ public class PostgresDialect implements WarehouseDialect {
                 do update set last_evaluation_id = excluded.last_evaluation_id, still_failing = true,
                               reason = excluded.reason""".formatted(select);
     }
+
+    /** RAW rows remember the object version they were loaded from, so the history is derived from them. */
+    @Override
+    public String loadHistory(String schema, String table) {
+        return """
+                select object_key || '?versionId=' || object_version as file_name, max(loaded_at) as last_load_time,
+                       count(*) as row_count, count(*) as row_parsed, cast(null as bigint) as file_size,
+                       'Loaded' as status, cast(null as text) as first_error_message, 0 as error_count,
+                       cast(null as text) as pipe_name
+                from %s where loaded_at >= ?
+                group by object_key, object_version
+                order by 2, 1""".formatted(com.finledger.integrity.platform.Sql.qualified(schema, table));
+    }
+
+    /** PostgreSQL has no zero-copy clone: the frozen copy is a full copy, indexes and all. */
+    @Override
+    public String cloneTable(String schema, String table, String targetSchema, String cloneName) {
+        String target = com.finledger.integrity.platform.Sql.qualified(targetSchema, cloneName);
+        return "create schema if not exists " + com.finledger.integrity.platform.Sql.ident(targetSchema) + ";\n"
+                + "create table " + target + " (like " + com.finledger.integrity.platform.Sql.qualified(schema, table)
+                + " including all);\n"
+                + "insert into " + target + " select * from " + com.finledger.integrity.platform.Sql.qualified(schema, table);
+    }
 }

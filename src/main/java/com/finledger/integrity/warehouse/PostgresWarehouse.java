@@ -3,6 +3,7 @@ package com.finledger.integrity.warehouse;
 import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import javax.sql.DataSource;
 
 /** The local warehouse: RAW/STAGING/CURATED schemas in the application's PostgreSQL. */
 @ApplicationScoped
+@Typed(PostgresWarehouse.class)
 public class PostgresWarehouse implements Warehouse {
 
     @Inject

@@ -77,4 +77,25 @@ public class SnowflakeDialect implements WarehouseDialect {
                      values (s.dataset, s.partition_key, s.rule_name, s.row_key, s.first_evaluation_id,
                              s.last_evaluation_id, s.reason, s.masked_sample, s.quarantined_at)""".formatted(select);
     }
+
+    /**
+     * COPY_HISTORY of the table (Snowflake keeps 14 days of it; the control plane keeps it for good).
+     * Covers both bulk COPY and Snowpipe loads.
+     */
+    @Override
+    public String loadHistory(String schema, String table) {
+        return """
+                select file_name, last_load_time, row_count, row_parsed, file_size, status, first_error_message,
+                       error_count, pipe_name
+                from table(information_schema.copy_history(
+                    table_name => '%s', start_time => to_timestamp_ltz(?)))
+                order by last_load_time, file_name""".formatted((schema + "." + table).toUpperCase());
+    }
+
+    /** Zero-copy clone: metadata only, the micro-partitions are shared until either table changes. */
+    @Override
+    public String cloneTable(String schema, String table, String targetSchema, String cloneName) {
+        return "create schema if not exists " + targetSchema + ";\n"
+                + "create table " + targetSchema + "." + cloneName + " clone " + schema + "." + table;
+    }
 }

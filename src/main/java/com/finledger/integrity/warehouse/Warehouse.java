@@ -17,4 +17,29 @@ public interface Warehouse {
     long update(String sql, List<Object> parameters);
 
     boolean tableExists(String schema, String table);
+
+    /** One file the warehouse loaded into a table, as its load history reports it. */
+    record LoadRecord(String table, String fileName, java.time.Instant lastLoadTime, long rowCount, Long rowParsed,
+                      Long fileSize, String status, String firstError, long errorCount, String pipeName) {
+    }
+
+    default List<LoadRecord> loadHistory(String schema, String table, java.time.Instant since) {
+        return query(dialect().loadHistory(schema, table), List.of(java.sql.Timestamp.from(since)),
+                rs -> new LoadRecord(schema + "." + table, rs.getString("file_name"),
+                        rs.getTimestamp("last_load_time").toInstant(), rs.getLong("row_count"),
+                        (Long) longOrNull(rs.getObject("row_parsed")), (Long) longOrNull(rs.getObject("file_size")),
+                        rs.getString("status"), rs.getString("first_error_message"), rs.getLong("error_count"),
+                        rs.getString("pipe_name")));
+    }
+
+    /** Runs the statements of a clone (one per line of the dialect's script) in order. */
+    default void cloneTable(String schema, String table, String targetSchema, String cloneName) {
+        for (String statement : dialect().cloneTable(schema, table, targetSchema, cloneName).split(";\n")) {
+            update(statement, List.of());
+        }
+    }
+
+    private static Object longOrNull(Object value) {
+        return value instanceof Number n ? n.longValue() : null;
+    }
 }

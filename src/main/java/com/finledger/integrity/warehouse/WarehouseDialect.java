@@ -63,4 +63,14 @@ public interface WarehouseDialect {
 
     /** One row per distinct top-level field name of the JSON records matching the filter. */
     String distinctJsonFields(String table, String column, String filter);
+
+    /**
+     * The warehouse's own load history of one RAW table since a moment, one row per loaded file, with
+     * the columns file_name, last_load_time, row_count, row_parsed, file_size, status,
+     * first_error_message, error_count, pipe_name. One parameter: the moment.
+     */
+    String loadHistory(String schema, String table);
+
+    /** A copy of a table frozen under another name (zero-copy where the warehouse can). */
+    String cloneTable(String schema, String table, String targetSchema, String cloneName);
 }

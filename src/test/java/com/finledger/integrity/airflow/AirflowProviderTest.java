@@ -60,7 +60,7 @@ class AirflowProviderTest {
         DemoScript.Fault orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
         // Two partitions with data but no verdict yet: the sensors must wait until checks run.
         forgetReadiness("payments", last);
-        forgetReadiness("alpha_transactions", last.minusDays(1));
+        forgetReadiness("beta_transactions", last.minusDays(1));
 
         Path report = Path.of("target", "airflow-plugin-pytest.xml").toAbsolutePath();
         Path log = Path.of("target", "airflow-plugin-pytest.log").toAbsolutePath();
@@ -72,7 +72,7 @@ class AirflowProviderTest {
         env.put("FINLEDGER_READY", "payments/" + first);
         env.put("FINLEDGER_BLOCKED", orphan.dataset() + "/" + orphan.businessDate());
         env.put("FINLEDGER_PENDING", "payments/" + last);
-        env.put("FINLEDGER_PENDING_DEFERRED", "alpha_transactions/" + last.minusDays(1));
+        env.put("FINLEDGER_PENDING_DEFERRED", "beta_transactions/" + last.minusDays(1));
         env.put("FINLEDGER_REGISTER", "ledger_settlements/" + last);
         env.put("PYTHONDONTWRITEBYTECODE", "1");
         Process process = pb.start();

@@ -43,6 +43,9 @@ class OverviewBrowserTest {
     @Inject
     DemoWorldFixture fixture;
 
+    @Inject
+    com.finledger.integrity.demo.DemoScript script;
+
     @BeforeAll
     static void launch() {
         if (!Files.isExecutable(CHROMIUM)) {
@@ -89,8 +92,8 @@ class OverviewBrowserTest {
             page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
                     new Page.GetByRoleOptions().setName("Readiness")).click();
             assertEquals("Readiness · FinLedger Integrity", page.title());
-            page.locator("#readiness-board tr", new Page.LocatorOptions().setHasText("ledger_refunds"))
-                    .getByText("Blocked").first().click();
+            var orphan = script.fault(com.finledger.integrity.demo.Defect.ORPHAN_REFUND).orElseThrow();
+            page.locator("#readiness-board a[href='/readiness/ledger_refunds/" + orphan.businessDate() + "']").click();
             assertEquals("Blocked", page.getByTestId("partition-state").textContent());
             assertTrue(page.locator("ul.blocking").textContent().contains("refunds_payment_exists"));
             assertEquals(0, page.getByText("Evaluate now").count(), "an auditor is read-only");

@@ -123,6 +123,47 @@ class DefectDetectionTest {
     }
 
     @Test
+    void aSkippedChangeRangeIsCaughtWithTheTableAndRangeNamed() throws Exception {
+        DemoScript.Fault fault = script.fault(Defect.SKIPPED_CHANGE_RANGE).orElseThrow();
+        JsonNode d = JSON.readTree(fault.detailJson());
+        long from = d.get("from_change_seq").asLong();
+        long to = d.get("to_change_seq").asLong();
+        PartitionReadiness r = blockedBy(fault, "control change_sequence: change sequence gap: changes " + from + "–" + to
+                + " of src_refunds.refunds never landed (" + (to - from + 1) + " of them on this business date)");
+
+        PartitionDetail.ControlRow sequence = control(r, "change_sequence");
+        assertEquals(to - from + 1, sequence.in() - sequence.out(), sequence.toString());
+        assertTrue(sequence.firstDifferingKeys().get(0).startsWith("change " + from + " (I REF-"),
+                sequence.firstDifferingKeys().toString());
+        assertTrue(control(r, "dms_statistics").balanced(),
+                "DMS never captured them, so its own statistics agree with what landed");
+        assertTrue(control(r, "source_to_landing").reasons().get(0).startsWith("missing rows: " + (to - from + 1)));
+    }
+
+    @Test
+    void anApiWindowGapIsCaughtWithTheWindowNamed() throws Exception {
+        DemoScript.Fault fault = script.fault(Defect.API_WINDOW_GAP).orElseThrow();
+        JsonNode d = JSON.readTree(fault.detailJson());
+        PartitionReadiness r = blockedBy(fault, "control pull_windows: window gap: [" + d.get("window_from").asText()
+                + ", " + d.get("window_to").asText() + ") of processor_alpha /processors/alpha/v1/transactions "
+                + "was never pulled");
+
+        assertEquals(0, control(r, "pull_windows").out(), "no window covers the day");
+        assertTrue(control(r, "source_to_landing").reasons().get(0).startsWith("missing rows: "));
+    }
+
+    @Test
+    void cdcPartitionsCarryTheDmsControls() {
+        DemoScript.Fault fault = script.fault(Defect.CDC_RESTART_DUPLICATES).orElseThrow();
+        PartitionReadiness r = readiness.find(fault.dataset(), fault.businessDate().toString()).orElseThrow();
+        PartitionDetail.ControlRow dms = control(r, "dms_statistics");
+
+        assertTrue(dms.balanced(), "DMS counts the replayed changes it sent again: " + dms);
+        assertEquals(dms.in(), dms.out());
+        assertTrue(control(r, "change_sequence").balanced());
+    }
+
+    @Test
     void exactlyTheDefectivePartitionsAreBlockedAndEveryOtherIsReady() {
         Set<String> defective = new HashSet<>();
         for (Defect defect : Defect.values()) {

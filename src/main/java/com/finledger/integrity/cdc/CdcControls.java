@@ -1,0 +1,140 @@
+package com.finledger.integrity.cdc;
+
+import com.finledger.integrity.catalog.Catalog.Dataset;
+import com.finledger.integrity.catalog.Catalog.Source;
+import com.finledger.integrity.controls.ControlResult;
+import com.finledger.integrity.platform.Jdbc;
+import com.finledger.integrity.platform.Sql;
+import com.finledger.integrity.warehouse.PostgresWarehouse;
+import com.finledger.integrity.warehouse.Warehouse;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The controls only CDC data has. {@code dms_statistics}: what DMS says it delivered for the table
+ * (inserts + updates + deletes, replays included) against the rows in landed change files and in
+ * RAW. {@code change_sequence}: the ledgers number their changes per table without gaps, so every
+ * hole in the change sequences RAW holds (up to its high-water mark) is a range of changes that
+ * never arrived; holes holding changes of this business date block it, each named by its range.
+ */
+@ApplicationScoped
+public class CdcControls {
+
+    static final int MISSING_CHANGES_SHOWN = 10;
+
+    @Inject
+    ReplicationMonitor monitor;
+
+    @Inject
+    Warehouse warehouse;
+
+    /** The ledgers' change logs (the local PostgreSQL here, read replicas in production). */
+    @Inject
+    PostgresWarehouse sources;
+
+    /** The control plane's own database (the landing ledger). */
+    @Inject
+    DataSource dataSource;
+
+    public record Gap(long from, long to) {
+
+        public long size() {
+            return to - from + 1;
+        }
+
+        @Override
+        public String toString() {
+            return from == to ? Long.toString(from) : from + "–" + to;
+        }
+    }
+
+    public List<ControlResult> reconcile(Source source, Dataset dataset, LocalDate date) {
+        return List.of(dmsStatistics(source, dataset), changeSequence(source, dataset, date));
+    }
+
+    ControlResult dmsStatistics(Source source, Dataset dataset) {
+        String task = source.dmsTask().orElseThrow();
+        String table = source.schema() + "." + dataset.table();
+        List<String> reasons = new ArrayList<>();
+        monitor.tasks().stream().filter(t -> t.identifier().equals(task)).findFirst().ifPresentOrElse(t -> {
+            if (t.failed()) {
+                reasons.add("DMS task " + task + " is " + t.status() + ": "
+                        + Optional.ofNullable(t.lastFailureMessage()).orElse(Optional.ofNullable(t.stopReason())
+                        .orElse("no reason given")));
+            }
+        }, () -> reasons.add("DMS has no replication task " + task));
+        long delivered = monitor.tableStatistics(task, source.schema(), dataset.table())
+                .map(ReplicationMonitor.TableStatistics::changes).orElse(0L);
+        long landed = Jdbc.query(dataSource, "select coalesce(sum(row_count), 0) from landed_object where dataset = ?",
+                List.of(dataset.name()), rs -> rs.getLong(1)).get(0);
+        long raw = warehouse.tableExists("raw", dataset.name()) ? warehouse.query("select count(*) from "
+                + Sql.qualified("raw", dataset.name()), List.of(), rs -> rs.getLong(1)).get(0) : 0L;
+        if (delivered > landed) {
+            reasons.add("missing rows: DMS reports " + delivered + " changes of " + table + " delivered, the landed "
+                    + "change files hold " + landed);
+        } else if (delivered < landed) {
+            reasons.add("extra rows: the landed change files of " + table + " hold " + landed + " changes, DMS "
+                    + "reports only " + delivered + " delivered");
+        }
+        if (landed != raw) {
+            reasons.add((landed > raw ? "missing rows" : "extra rows") + ": landed change files of " + table
+                    + " hold " + landed + " rows, RAW holds " + raw);
+        }
+        return new ControlResult("dms_statistics", "dms", "raw", delivered, 0, raw, 0, 0, reasons.isEmpty(), reasons,
+                List.of());
+    }
+
+    ControlResult changeSequence(Source source, Dataset dataset, LocalDate date) {
+        String table = source.schema() + "." + dataset.table();
+        String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
+        String raw = Sql.qualified("raw", dataset.name());
+        if (!warehouse.tableExists("raw", dataset.name())) {
+            return new ControlResult("change_sequence", "source", "raw", 0, 0, 0, 0, 0, true, List.of(), List.of());
+        }
+        long highWater = warehouse.query("select coalesce(max(change_seq), 0) from " + raw, List.of(),
+                rs -> rs.getLong(1)).get(0);
+        long[] span = sources.query("select coalesce(min(change_seq), 0), coalesce(max(change_seq), 0), count(*) from "
+                + changes + " where " + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ?",
+                List.of(date, highWater), rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).get(0);
+        if (span[2] == 0) {
+            return new ControlResult("change_sequence", "source", "raw", 0, 0, 0, 0, 0, true, List.of(), List.of());
+        }
+        List<Gap> gaps = gaps(raw, span[0], span[1]);
+        long landed = warehouse.query("select count(distinct change_seq) from " + raw
+                + " where business_date = ? and change_seq between ? and ?", List.of(date, span[0], span[1]),
+                rs -> rs.getLong(1)).get(0);
+        List<String> reasons = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        String key = dataset.primaryKey().get(0);
+        for (Gap gap : gaps) {
+            List<String> ofThisDate = sources.query("select change_seq, op, " + Sql.ident(key) + " from " + changes
+                    + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate()) + " = ? "
+                    + "order by change_seq", List.of(gap.from(), gap.to(), date),
+                    rs -> "change " + rs.getLong(1) + " (" + rs.getString(2) + " " + rs.getString(3) + ")");
+            if (!ofThisDate.isEmpty()) {
+                reasons.add("change sequence gap: changes " + gap + " of " + table + " never landed ("
+                        + ofThisDate.size() + " of them on this business date)");
+                ofThisDate.stream().limit(MISSING_CHANGES_SHOWN - missing.size()).forEach(missing::add);
+            }
+        }
+        return new ControlResult("change_sequence", "source", "raw", span[2], 0, landed, 0, 0, reasons.isEmpty(),
+                reasons, missing);
+    }
+
+    /** Holes in the distinct change sequences RAW holds within {@code [from, to]} (gaps-and-islands in SQL). */
+    List<Gap> gaps(String raw, long from, long to) {
+        String sql = """
+                with seqs as (
+                    select distinct change_seq as seq from %s where change_seq between ? and ?
+                    union select ? - 1 union select ? + 1
+                ),
+                ordered as (select seq, lag(seq) over (order by seq) as prev from seqs)
+                select prev + 1, seq - 1 from ordered where seq > prev + 1 order by 1""".formatted(raw);
+        return warehouse.query(sql, List.of(from, to, from, to), rs -> new Gap(rs.getLong(1), rs.getLong(2)));
+    }
+}

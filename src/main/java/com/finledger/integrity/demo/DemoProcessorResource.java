@@ -1,0 +1,71 @@
+package com.finledger.integrity.demo;
+
+import com.finledger.integrity.platform.Problem;
+import com.finledger.integrity.pipeline.ProcessorApi;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The demo world's processor APIs over HTTP, in the shape the real processors answer: so the
+ * production REST client can be pointed at this machine ({@code finledger.ports.processor-api=http}).
+ * Only served when {@code finledger.demo.serve-processor-apis} is on (dev and test); a machine
+ * caller authenticates with the processor's API key, as with the real ones.
+ */
+@Path("/demo/processors/{processor}/v1/transactions")
+@PermitAll
+public class DemoProcessorResource {
+
+    @Inject
+    DemoProcessorApi api;
+
+    @Inject
+    DemoConfig config;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response page(@PathParam("processor") String processor, @QueryParam("updated_from") String from,
+                         @QueryParam("updated_to") String to, @QueryParam("page_token") String pageToken,
+                         @QueryParam("limit") Integer limit, @HeaderParam("X-Api-Key") String key) {
+        if (!config.serveProcessorApis() || !processor.matches("alpha|beta")) {
+            return Response.status(404).build();
+        }
+        if (!config.processorApiKey().equals(key)) {
+            return problem(401, "missing or wrong X-Api-Key");
+        }
+        Instant fromTs;
+        Instant toTs;
+        try {
+            fromTs = Instant.parse(String.valueOf(from));
+            toTs = Instant.parse(String.valueOf(to));
+        } catch (DateTimeParseException e) {
+            return problem(400, "updated_from and updated_to must be ISO-8601 instants");
+        }
+        int size = limit == null ? 500 : limit;
+        if (size < 1 || size > 1000 || !toTs.isAfter(fromTs)) {
+            return problem(400, "limit must be 1..1000 and updated_to after updated_from");
+        }
+        ProcessorApi.Page page = api.fetch("processor_" + processor, fromTs, toTs, Optional.ofNullable(pageToken), size);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", page.records());
+        body.put("next_page_token", page.nextPageToken().orElse(null));
+        return Response.ok(body).build();
+    }
+
+    private static Response problem(int status, String detail) {
+        return Response.status(status).type("application/problem+json")
+                .entity(Problem.of(status, status == 401 ? "Unauthorized" : "Bad request", detail)).build();
+    }
+}

@@ -1,0 +1,161 @@
+package com.finledger.integrity.warehouse;
+
+import com.finledger.integrity.platform.Jdbc;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * The production warehouse: Snowflake over its JDBC driver, authenticated by key pair (an RSA key
+ * in PKCS#8 PEM, optionally encrypted; the public half is registered on the service user). One
+ * connection, opened on first use and replaced when it stops being valid; statements run in the
+ * configured warehouse, database and role. Nothing here pulls rows beyond the small results of
+ * pushed-down control-total and rule queries.
+ */
+public class SnowflakeWarehouse implements Warehouse {
+
+    /** Where and as whom to connect. */
+    public record Settings(String account, String user, String role, String warehouse, String database,
+                           Path privateKeyFile, Optional<String> privateKeyPassphrase, int loginTimeoutSeconds,
+                           int queryTimeoutSeconds) {
+
+        public String url() {
+            return "jdbc:snowflake://" + account + ".snowflakecomputing.com/";
+        }
+    }
+
+    private final Settings settings;
+    private Connection connection;
+
+    public SnowflakeWarehouse(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public WarehouseDialect dialect() {
+        return SnowflakeDialect.INSTANCE;
+    }
+
+    @Override
+    public synchronized <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            bind(ps, parameters);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Snowflake query failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized long update(String sql, List<Object> parameters) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            bind(ps, parameters);
+            return ps.executeLargeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Snowflake statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean tableExists(String schema, String table) {
+        return !query("select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+                List.of(schema.toUpperCase(), table.toUpperCase()), rs -> 1).isEmpty();
+    }
+
+    /** The JDBC properties of a key-pair login (exposed for tests: no Snowflake here to log in to). */
+    public Properties connectionProperties() {
+        Properties p = new Properties();
+        p.put("user", settings.user());
+        p.put("role", settings.role());
+        p.put("warehouse", settings.warehouse());
+        p.put("db", settings.database());
+        p.put("authenticator", "snowflake_jwt");
+        p.put("privateKey", privateKey(settings.privateKeyFile(), settings.privateKeyPassphrase()));
+        p.put("loginTimeout", Integer.toString(settings.loginTimeoutSeconds()));
+        p.put("queryTimeout", Integer.toString(settings.queryTimeoutSeconds()));
+        p.put("application", "FinLedgerIntegrity");
+        p.put("CLIENT_SESSION_KEEP_ALIVE", "true");
+        p.put("TIMEZONE", "UTC");
+        return p;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || !connection.isValid(5)) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // replaced below either way
+                }
+            }
+            connection = DriverManager.getConnection(settings.url(), connectionProperties());
+        }
+        return connection;
+    }
+
+    /** Reads an RSA private key from PKCS#8 PEM: {@code PRIVATE KEY}, or {@code ENCRYPTED PRIVATE KEY} with a passphrase. */
+    public static PrivateKey privateKey(Path pemFile, Optional<String> passphrase) {
+        String pem;
+        try {
+            pem = Files.readString(pemFile, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the Snowflake private key " + pemFile + ": " + e.getMessage(), e);
+        }
+        boolean encrypted = pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        if (!encrypted && !pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw new IllegalStateException(pemFile + " is not a PKCS#8 PEM private key (expected 'BEGIN PRIVATE KEY' "
+                    + "or 'BEGIN ENCRYPTED PRIVATE KEY'; convert with openssl pkcs8 -topk8)");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
+        try {
+            PKCS8EncodedKeySpec spec;
+            if (encrypted) {
+                if (passphrase.isEmpty()) {
+                    throw new IllegalStateException(pemFile + " is encrypted: set its passphrase");
+                }
+                EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
+                SecretKeyFactory factory = SecretKeyFactory.getInstance(info.getAlgName());
+                Cipher cipher = Cipher.getInstance(info.getAlgName());
+                cipher.init(Cipher.DECRYPT_MODE, factory.generateSecret(new PBEKeySpec(passphrase.get().toCharArray())),
+                        info.getAlgParameters());
+                spec = info.getKeySpec(cipher);
+            } else {
+                spec = new PKCS8EncodedKeySpec(der);
+            }
+            return KeyFactory.getInstance("RSA").generatePrivate(spec);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot read the Snowflake private key " + pemFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            ps.setObject(i + 1, parameters.get(i));
+        }
+    }
+}

@@ -139,8 +139,11 @@ public class SnowflakeWarehouse implements Warehouse {
                     throw new IllegalStateException(pemFile + " is encrypted: set its passphrase");
                 }
                 EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-                SecretKeyFactory factory = SecretKeyFactory.getInstance(info.getAlgName());
-                Cipher cipher = Cipher.getInstance(info.getAlgName());
+                // PBES2 keys (openssl pkcs8 -topk8 -v2 aes256) name their real algorithm in the parameters
+                String algorithm = info.getAlgParameters() != null ? info.getAlgParameters().toString()
+                        : info.getAlgName();
+                SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
+                Cipher cipher = Cipher.getInstance(algorithm);
                 cipher.init(Cipher.DECRYPT_MODE, factory.generateSecret(new PBEKeySpec(passphrase.get().toCharArray())),
                         info.getAlgParameters());
                 spec = info.getKeySpec(cipher);

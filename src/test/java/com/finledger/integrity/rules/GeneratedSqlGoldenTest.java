@@ -57,6 +57,8 @@ class GeneratedSqlGoldenTest {
         sql.put("transactions_curated_control_total", ControlTotalQueries.curated(d, transactions.name(),
                 transactions.primaryKey(), transactions.amount().column(), transactions.amount().currencyColumn(),
                 transactions.businessDate()));
+        sql.put("payments_raw_load_history", d.loadHistory("raw", "payments"));
+        sql.put("transactions_period_clone", d.cloneTable("curated", "transactions", "closed", "transactions_202611"));
         return sql;
     }
 

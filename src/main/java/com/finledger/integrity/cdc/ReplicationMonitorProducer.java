@@ -42,6 +42,12 @@ public class ReplicationMonitorProducer {
     @ConfigProperty(name = "finledger.dms.max-attempts", defaultValue = "4")
     int maxAttempts;
 
+    @ConfigProperty(name = "finledger.dms.cache-for", defaultValue = "PT30S")
+    Duration cacheFor;
+
+    @Inject
+    java.time.Clock clock;
+
     @Inject
     DataSource dataSource;
 
@@ -53,7 +59,8 @@ public class ReplicationMonitorProducer {
     ReplicationMonitor replicationMonitor() {
         return switch (kind) {
             case "local" -> new LocalReplicationMonitor(dataSource, catalogService);
-            case "dms" -> DmsReplicationMonitor.create(region, endpoint, credentials(), callTimeout, maxAttempts);
+            case "dms" -> new CachingReplicationMonitor(DmsReplicationMonitor.create(region, endpoint, credentials(),
+                    callTimeout, maxAttempts), cacheFor, clock);
             default -> throw new IllegalStateException(
                     "finledger.ports.replication-monitor must be 'local' or 'dms', not '" + kind + "'");
         };

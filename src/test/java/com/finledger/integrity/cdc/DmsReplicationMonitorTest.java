@@ -201,4 +201,39 @@ class DmsReplicationMonitorTest {
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(3)) < 0,
                 "the call timeout bounds the wait");
     }
+
+    @Test
+    void answersAreKeptBrieflyButFailuresAreNot() {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                Instant.parse("2026-11-26T10:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        CachingReplicationMonitor cached = new CachingReplicationMonitor(monitor(Duration.ofSeconds(2), 1),
+                Duration.ofSeconds(30), clock);
+        dms.stubFor(call("DescribeReplicationTasks").willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", JSON_11).withBody("{}")));
+
+        assertThrows(ReplicationMonitorException.class, cached::tasks);
+        answer(call("DescribeReplicationTasks"), "{\"ReplicationTasks\": []}");
+        cached.tasks();
+        cached.tasks();
+        now.set(now.get().plusSeconds(31));
+        cached.tasks();
+
+        dms.verify(3, postRequestedFor(urlEqualTo("/")));
+    }
 }

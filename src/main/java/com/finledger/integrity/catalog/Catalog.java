@@ -27,8 +27,24 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
                          List<Dataset> datasets) {
     }
 
+    /**
+     * A partner's file contract: where files are dropped and how they are named, their format, the
+     * trailer record carrying the partner's own control totals, and the business-day calendar that
+     * says which files are expected by which cut-off.
+     */
     public record PartnerDrop(String dropPrefix, String filePattern, String delimiter, String encoding,
-                              String cutoff, String timeZone) {
+                              String cutoff, String timeZone, Optional<String> trailerMarker, int maxLineBytes,
+                              java.util.Set<java.time.DayOfWeek> businessDays, java.util.Set<java.time.LocalDate> holidays) {
+
+        public boolean isBusinessDay(java.time.LocalDate date) {
+            return businessDays.contains(date.getDayOfWeek()) && !holidays.contains(date);
+        }
+
+        /** The name the partner gives the file of a business date (the pattern's fixed part). */
+        public String expectedName(java.time.LocalDate date) {
+            return filePattern.replaceAll("\\(.*?\\)\\?", "").replace("\\.", ".")
+                    .replace("{business_date:yyyyMMdd}", date.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
+        }
     }
 
     public record Column(String name, String type, boolean nullable, boolean pci) {

@@ -125,7 +125,8 @@ public final class CatalogLoader {
             doc.error(rootNode, "source is missing 'connection'");
         } else {
             Map<String, Node> c = doc.mapping(connectionNode, "connection", Set.of("schema", "endpoint", "page_size",
-                    "dms_task", "drop_prefix", "file_pattern", "delimiter", "encoding", "cutoff", "time_zone"));
+                    "dms_task", "drop_prefix", "file_pattern", "delimiter", "encoding", "cutoff", "time_zone",
+                    "trailer_marker", "max_line_bytes", "business_days", "holidays"));
             if (kind == SourceKind.PARTNER_FILES) {
                 drop = Optional.of(readPartnerDrop(doc, c, connectionNode));
                 schema = "";
@@ -180,8 +181,46 @@ public final class CatalogLoader {
         if (delimiter.length() > 1) {
             doc.error(c.get("delimiter"), "'delimiter' must be one character");
         }
+        String encoding = doc.optionalText(c, "encoding").orElse("UTF-8");
+        if (!java.nio.charset.Charset.isSupported(encoding)) {
+            doc.error(c.get("encoding"), "'encoding' is not a known character set: '" + encoding + "'");
+            encoding = "UTF-8";
+        }
+        int maxLineBytes = 65_536;
+        Optional<String> maxLine = doc.optionalText(c, "max_line_bytes");
+        if (maxLine.isPresent()) {
+            try {
+                maxLineBytes = Integer.parseInt(maxLine.get());
+            } catch (NumberFormatException e) {
+                doc.error(c.get("max_line_bytes"), "'max_line_bytes' must be a whole number");
+            }
+        }
+        Set<java.time.DayOfWeek> days = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+        if (c.containsKey("business_days")) {
+            for (Node day : doc.sequence(c, at, "business_days", "connection")) {
+                String text = day instanceof org.yaml.snakeyaml.nodes.ScalarNode sn ? sn.getValue() : "";
+                java.util.Arrays.stream(java.time.DayOfWeek.values())
+                        .filter(d -> d.name().startsWith(text.toUpperCase()) && text.length() >= 3).findFirst()
+                        .ifPresentOrElse(days::add, () -> doc.error(day, "'" + text + "' is not a day of the week "
+                                + "(MON, TUE, WED, THU, FRI, SAT, SUN)"));
+            }
+        } else {
+            days.addAll(java.util.EnumSet.range(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.FRIDAY));
+        }
+        Set<java.time.LocalDate> holidays = new java.util.TreeSet<>();
+        if (c.containsKey("holidays")) {
+            for (Node day : doc.sequence(c, at, "holidays", "connection")) {
+                String text = day instanceof org.yaml.snakeyaml.nodes.ScalarNode sn ? sn.getValue() : "";
+                try {
+                    holidays.add(java.time.LocalDate.parse(text));
+                } catch (RuntimeException e) {
+                    doc.error(day, "holiday '" + text + "' is not a date such as 2026-12-25");
+                }
+            }
+        }
         return new PartnerDrop(doc.text(c, at, "drop_prefix", "connection of a partner_files source"), pattern,
-                delimiter, doc.optionalText(c, "encoding").orElse("UTF-8"), cutoff, zone);
+                delimiter, encoding, cutoff, zone, doc.optionalText(c, "trailer_marker"), maxLineBytes, days,
+                holidays);
     }
 
     private Dataset readDataset(YamlDocument doc, Node node, String source, SourceKind kind) {

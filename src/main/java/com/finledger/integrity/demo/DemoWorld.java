@@ -113,7 +113,8 @@ public class DemoWorld {
             s.execute("drop schema if exists closed cascade");
             s.execute("truncate landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault, quarantined_row, "
                     + "control_result, rule_result, control_total, readiness_override, partition_readiness, evaluation, "
-                    + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot");
+                    + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot, "
+                    + "partner_file, intake_rejected_message, partner_file_expectation");
         }
     }
 
@@ -295,7 +296,7 @@ public class DemoWorld {
         ZoneId zone = ZoneId.of(drop.timeZone());
         LocalTime cutoff = LocalTime.parse(drop.cutoff());
         String name = "settlement_report_" + date.format(COMPACT);
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (content + trailer(content)).getBytes(StandardCharsets.UTF_8);
         Instant arrival = date.plusDays(1).atTime(cutoff.minusMinutes(90)).atZone(zone).toInstant();
         if (day == spec.days() - 1 && spec.has(Defect.LATE_PARTNER_FILE)) {
             arrival = date.plusDays(1).atTime(14, 10).atZone(zone).toInstant();
@@ -309,6 +310,24 @@ public class DemoWorld {
             fault(c, Defect.RESENT_PARTNER_FILE, "bank_settlement_lines", date, Map.of("object_key",
                     drop.dropPrefix() + name + "_resend.csv", "original_key", drop.dropPrefix() + name + ".csv"));
         }
+    }
+
+    /** Northbank's trailer: TRAILER,<lines>,<currency>=<total>;… over the report's lines. */
+    static String trailer(String report) {
+        java.util.Map<String, java.math.BigDecimal> totals = new java.util.TreeMap<>();
+        long lines = 0;
+        for (String line : report.split("\n")) {
+            if (line.isEmpty() || line.startsWith("line_reference,")) {
+                continue;
+            }
+            String[] f = line.split(",");
+            totals.merge(f[4], new java.math.BigDecimal(f[3]), java.math.BigDecimal::add);
+            lines++;
+        }
+        StringBuilder t = new StringBuilder("TRAILER,").append(lines).append(',');
+        totals.forEach((currency, total) -> t.append(t.charAt(t.length() - 1) == ',' ? "" : ";").append(currency)
+                .append('=').append(total.toPlainString()));
+        return t.append('\n').toString();
     }
 
     private static long copyChanges(Connection c, String table, List<Change> changes, long lastSeq)

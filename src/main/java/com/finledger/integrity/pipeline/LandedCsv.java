@@ -5,10 +5,10 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reading a landed CSV file (DMS change file or partner report): a header line, then one record per data line, fields by header name. */
 final class LandedCsv {
@@ -21,18 +21,20 @@ final class LandedCsv {
     private LandedCsv() {
     }
 
-    /** Later files supersede earlier ones for the same line reference: arrival order, then line. */
-    static long changeSequence(Instant arrivedAt, int lineNo) {
-        return arrivedAt.toEpochMilli() * 1_000_000L + lineNo;
-    }
-
-    static int read(Reader reader, char delimiter, LineHandler handler) throws IOException, SQLException {
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(delimiter).ofCsvRecord(reader)) {
+    /** Reads the data lines; a line whose first field is the trailer marker (a partner's totals) is not data. */
+    static int read(Reader reader, char delimiter, Optional<String> trailerMarker, LineHandler handler)
+            throws IOException, SQLException {
+        try (CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(delimiter).allowMissingFields(trailerMarker.isPresent())
+                .ofCsvRecord(reader)) {
             List<String> header = null;
             int lineNo = 0;
             for (CsvRecord line : csv) {
                 if (header == null) {
                     header = line.getFields();
+                    continue;
+                }
+                if (trailerMarker.isPresent() && line.getFieldCount() > 0
+                        && line.getField(0).equals(trailerMarker.get())) {
                     continue;
                 }
                 lineNo++;

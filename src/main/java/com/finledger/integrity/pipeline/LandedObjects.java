@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The ledger of landed objects ({@code landed_object}): one row per object version, never two. */
-final class LandedObjects {
+public final class LandedObjects {
 
     record Landed(long id, String dataset, LocalDate businessDate, String objectKey, String versionId,
                   Instant arrivedAt) {
@@ -24,7 +24,8 @@ final class LandedObjects {
     }
 
     /** Records an object version; a version already recorded is left as it is. Returns whether it was new. */
-    static boolean record(Connection c, String dataset, LocalDate businessDate, StoredObject object, RowTotals totals,
+    public static boolean record(Connection c, String dataset, LocalDate businessDate, StoredObject object,
+                                 RowTotals totals,
                           Instant recordedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into landed_object (dataset, business_date, object_key, version_id, sha256, size_bytes,
@@ -43,17 +44,6 @@ final class LandedObjects {
             ps.setLong(10, totals.fingerprint());
             ps.setString(11, totals.amounts().toJson());
             return ps.executeUpdate() == 1;
-        }
-    }
-
-    static boolean isRecorded(Connection c, StoredObject object) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select 1 from landed_object where object_key = ? and version_id = ?")) {
-            ps.setString(1, object.key());
-            ps.setString(2, object.versionId());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

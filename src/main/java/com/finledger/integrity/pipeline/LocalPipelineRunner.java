@@ -6,6 +6,7 @@ import com.finledger.integrity.catalog.Catalog.CuratedDataset;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.intake.PartnerFileIntake;
 import com.finledger.integrity.readiness.EvaluationScheduler;
 import com.finledger.integrity.readiness.ReadinessCache;
 import com.finledger.integrity.readiness.ReadinessService;
@@ -55,7 +56,7 @@ public class LocalPipelineRunner {
     ApiExtractor extractor;
 
     @Inject
-    PartnerDropScanner partnerDrops;
+    PartnerFileIntake intake;
 
     @Inject
     RawLoader rawLoader;
@@ -106,7 +107,7 @@ public class LocalPipelineRunner {
                     landed += switch (source.kind()) {
                         case POSTGRES_CDC -> dms.land(c, source, dataset);
                         case REST_API -> extractor.extract(c, source, dataset, actor);
-                        case PARTNER_FILES -> partnerDrops.scan(c, source, dataset);
+                        case PARTNER_FILES -> partnerFiles(source, actor);
                     };
                 }
             }
@@ -191,6 +192,12 @@ public class LocalPipelineRunner {
         readinessCache.invalidateAll();
         run(actor);
         return backfill;
+    }
+
+    /** The inventory sweep of the partner's drop prefix; each new file is validated and decided by the intake. */
+    private int partnerFiles(Source source, String actor) {
+        return (int) intake.sweep(actor).stream().filter(f -> f.partner().equals(source.name())
+                && f.state().equals("ACCEPTED")).count();
     }
 
     /** The latest finished run, if any. */

@@ -8,6 +8,7 @@ import com.finledger.integrity.catalog.Catalog;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.intake.ObjectStore;
+import com.finledger.integrity.intake.PartnerFileParser;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
 import com.finledger.integrity.platform.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,8 +111,7 @@ public class RawLoader {
             long rows = switch (source.kind()) {
                 case POSTGRES_CDC -> readDmsCsv(reader, sink);
                 case REST_API -> readNdjson(reader, dataset, sink);
-                case PARTNER_FILES -> readPartnerCsv(reader, landed, sink,
-                        source.partnerDrop().orElseThrow().delimiter().charAt(0));
+                case PARTNER_FILES -> readPartnerCsv(reader, landed, sink, source.partnerDrop().orElseThrow());
             };
             ps.executeBatch();
             return rows;
@@ -131,7 +131,7 @@ public class RawLoader {
     }
 
     private static long readDmsCsv(Reader reader, RowSink sink) throws SQLException, IOException {
-        return LandedCsv.read(reader, ',', (lineNo, record) -> {
+        return LandedCsv.read(reader, ',', java.util.Optional.empty(), (lineNo, record) -> {
             ObjectNode json = JSON.createObjectNode();
             record.forEach((field, value) -> {
                 if (!LocalDms.DMS_COLUMNS.contains(field)) {
@@ -176,12 +176,14 @@ public class RawLoader {
         }
     }
 
-    private static long readPartnerCsv(Reader reader, LandedObjects.Landed landed, RowSink sink, char delimiter)
-            throws SQLException, IOException {
-        return LandedCsv.read(reader, delimiter, (lineNo, record) -> {
+    /** A partner file the intake accepted: its data lines, without the trailer record. */
+    private static long readPartnerCsv(Reader reader, LandedObjects.Landed landed, RowSink sink,
+                                       Catalog.PartnerDrop drop) throws SQLException, IOException {
+        return LandedCsv.read(reader, drop.delimiter().charAt(0), drop.trailerMarker(), (lineNo, record) -> {
             ObjectNode json = JSON.createObjectNode();
             record.forEach(json::put);
-            sink.accept(lineNo, "I", LandedCsv.changeSequence(landed.arrivedAt(), lineNo), null, json.toString());
+            sink.accept(lineNo, "I", PartnerFileParser.changeSequence(landed.arrivedAt(), lineNo), null,
+                    json.toString());
         });
     }
 }

@@ -171,20 +171,23 @@ public class PartnerFileIntake {
         if (!file.state().equals("RECEIVED") && !file.state().equals("VALIDATING")) {
             return;
         }
-        setState(id, "VALIDATING");
         Source source = catalogService.catalog().source(file.partner());
         Dataset dataset = source.datasets().get(0);
         PartnerDrop drop = source.partnerDrop().orElseThrow();
         StoredObject object = new StoredObject(file.key(), file.versionId(), file.size(), null, file.arrivedAt(),
                 Map.of());
-        PartnerFileParser.Result result;
         try (InputStream in = objectStore.open(object)) {
-            result = PartnerFileParser.parse(in, drop, dataset, file.arrivedAt(), null);
+            process(file, dataset, drop, object, in, actor);
         } catch (IOException e) {
             // the object could not be read through: nothing decided, the file is taken up again
             throw new IllegalStateException("cannot read " + file.key() + ": " + e.getMessage(), e);
         }
-        decide(file, dataset, object, result, actor);
+    }
+
+    void process(PartnerFile file, Dataset dataset, PartnerDrop drop, StoredObject object, InputStream in,
+                 String actor) throws IOException {
+        setState(file.id(), "VALIDATING");
+        decide(file, dataset, object, PartnerFileParser.parse(in, drop, dataset, file.arrivedAt(), null), actor);
     }
 
     private void decide(PartnerFile file, Dataset dataset, StoredObject object, PartnerFileParser.Result result,
@@ -233,6 +236,11 @@ public class PartnerFileIntake {
                 LandedObjects.record(c, dataset.name(), file.businessDate(), landed, result.totals(), clock.instant());
                 for (long earlier : supersedable(c, file)) {
                     supersede(c, earlier, file, actor);
+                }
+                Long newer = newerAccepted(c, file);
+                if (newer != null) {
+                    // its event came after the correction's: the correction still wins
+                    supersede(c, file.id(), find(newer).orElseThrow(), actor);
                 }
                 if (late) {
                     readiness.dataArrived(c, file.dataset(), file.businessDate().toString(), actor,
@@ -293,6 +301,22 @@ public class PartnerFileIntake {
             }
         }
         return ids;
+    }
+
+    private static Long newerAccepted(Connection c, PartnerFile file) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select min(id) from partner_file where dataset = ? and business_date = ? and state = 'ACCEPTED'
+                  and superseded_by is null and id <> ? and arrived_at > ?""")) {
+            ps.setString(1, file.dataset());
+            ps.setObject(2, file.businessDate());
+            ps.setLong(3, file.id());
+            ps.setTimestamp(4, Timestamp.from(file.arrivedAt()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? null : id;
+            }
+        }
     }
 
     private void supersede(Connection c, long earlier, PartnerFile by, String actor) throws SQLException {

@@ -9,6 +9,7 @@ import com.finledger.integrity.catalog.Catalog.SourceKind;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.catalog.ColumnTypes;
 import com.finledger.integrity.intake.LocalObjectStore;
+import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.platform.Sql;
 import com.finledger.integrity.readiness.ReadinessCache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +61,7 @@ public class DemoWorld {
     CatalogService catalogService;
 
     @Inject
-    LocalObjectStore objectStore;
+    ObjectStore objectStore;
 
     @Inject
     AuditLog auditLog;
@@ -72,7 +73,10 @@ public class DemoWorld {
     public void generate(WorldSpec spec, String actor) {
         long started = System.nanoTime();
         Catalog catalog = catalogService.catalog();
-        objectStore.clear();
+        if (!(objectStore instanceof LocalObjectStore local)) {
+            throw new IllegalStateException("the demo world only runs on the local object store");
+        }
+        local.clear();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             reset(c, catalog);

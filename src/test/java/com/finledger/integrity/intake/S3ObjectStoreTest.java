@@ -1,0 +1,138 @@
+package com.finledger.integrity.intake;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.finledger.integrity.catalog.Catalog;
+import com.finledger.integrity.catalog.CatalogLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+
+/**
+ * The S3 object store against S3Mock running as a child process on loopback (its executable jar is
+ * copied to target/s3mock/ by the build): versions, idempotent writes, listing, and a partner file
+ * read back through the contract parser.
+ */
+class S3ObjectStoreTest {
+
+    private static final String BUCKET = "finledger-landing";
+    private static Process s3mock;
+    private static S3Client client;
+    private static S3ObjectStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path jar = Path.of("target", "s3mock", "s3mock.jar");
+        assertTrue(Files.exists(jar), "S3Mock is copied by the build (process-test-resources)");
+        int http = freePort();
+        int https = freePort();
+        Path log = Path.of("target", "s3mock", "s3mock.log");
+        s3mock = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar.toString(), "--com.adobe.testing.s3mock.httpPort=" + http,
+                "--server.port=" + https, "--com.adobe.testing.s3mock.root=" + Files.createTempDirectory("s3mock"),
+                "--logging.level.root=WARN").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        awaitPort(http, Duration.ofSeconds(60));
+        client = S3ObjectStore.client("eu-west-1", Optional.of(URI.create("http://127.0.0.1:" + http)), true,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), Duration.ofSeconds(20));
+        client.createBucket(b -> b.bucket(BUCKET));
+        client.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(
+                BucketVersioningStatus.ENABLED)));
+        store = new S3ObjectStore(client, BUCKET);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (s3mock != null) {
+            s3mock.destroy();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(int port, Duration limit) throws InterruptedException {
+        long until = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < until) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                Thread.sleep(500); // listening; give the context a moment to finish
+                return;
+            } catch (IOException notYet) {
+                assertTrue(s3mock.isAlive(), "S3Mock exited; see target/s3mock/s3mock.log");
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("S3Mock did not listen on " + port + " within " + limit);
+    }
+
+    @Test
+    void writesAreVersionedAndAnIdenticalWriteIsANoOp() throws IOException {
+        Instant at = Instant.parse("2026-12-02T06:30:00Z");
+        ObjectStore.StoredObject first = store.put("landing/x/a.csv", "one\n".getBytes(), at, Map.of("source", "x"));
+        ObjectStore.StoredObject same = store.put("landing/x/a.csv", "one\n".getBytes(), at.plusSeconds(5), Map.of());
+        ObjectStore.StoredObject second = store.put("landing/x/a.csv", "two\n".getBytes(), at.plusSeconds(9), Map.of());
+
+        assertEquals(first.versionId(), same.versionId());
+        assertNotEquals(first.versionId(), second.versionId());
+        assertEquals(second.versionId(), store.head("landing/x/a.csv").orElseThrow().versionId());
+        assertEquals(at.plusSeconds(9), store.head("landing/x/a.csv").orElseThrow().arrivedAt());
+        try (InputStream old = store.open(first)) {
+            assertArrayEquals("one\n".getBytes(), old.readAllBytes(), "an older version stays readable");
+        }
+        assertEquals(Optional.empty(), store.head("landing/x/missing.csv"));
+    }
+
+    @Test
+    void listingGivesTheLatestVersionOfEachObjectUnderThePrefix() {
+        Instant at = Instant.parse("2026-12-02T06:30:00Z");
+        store.put("landing/list/b.csv", "b1".getBytes(), at, Map.of());
+        ObjectStore.StoredObject b2 = store.put("landing/list/b.csv", "b2".getBytes(), at, Map.of());
+        store.put("landing/list/a.csv", "a".getBytes(), at, Map.of());
+        store.put("landing/other/c.csv", "c".getBytes(), at, Map.of());
+
+        List<ObjectStore.StoredObject> listed = store.list("landing/list/");
+
+        assertEquals(List.of("landing/list/a.csv", "landing/list/b.csv"),
+                listed.stream().map(ObjectStore.StoredObject::key).toList());
+        assertEquals(b2.versionId(), listed.get(1).versionId());
+    }
+
+    @Test
+    void aPartnerFileReadsBackThroughItsContract() throws IOException {
+        Catalog.Source northbank = CatalogLoader.load(Path.of("ingestion-config")).source("northbank_partner");
+        ObjectStore.StoredObject o = store.put("landing/northbank_partner/settlement_report/settlement_report_20261201.csv",
+                PartnerFileParserTest.GOOD.getBytes(StandardCharsets.UTF_8), Instant.now(), Map.of());
+
+        try (InputStream in = store.open(o)) {
+            PartnerFileParser.Result r = PartnerFileParser.parse(in, northbank.partnerDrop().orElseThrow(),
+                    northbank.datasets().get(0), o.arrivedAt(), null);
+            assertTrue(r.valid(), r.summary());
+            assertEquals(o.sha256(), r.sha256());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package com.finledger.integrity.intake;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Runs the partner-file intake in production: the SQS event intake polled continuously (when
+ * {@code finledger.intake.sqs.queue-url} is set), the dead-letter queue drained into the rejected
+ * messages, and the daily inventory sweep that catches files whose event was lost.
+ */
+@ApplicationScoped
+public class IntakeScheduler {
+
+    private static final Logger LOG = Logger.getLogger(IntakeScheduler.class);
+
+    @ConfigProperty(name = "finledger.intake.sqs.queue-url")
+    Optional<String> queueUrl;
+
+    @ConfigProperty(name = "finledger.intake.sqs.dead-letter-queue-url")
+    Optional<String> deadLetterUrl;
+
+    @ConfigProperty(name = "finledger.intake.sqs.endpoint")
+    Optional<URI> endpoint;
+
+    @ConfigProperty(name = "finledger.intake.sqs.region", defaultValue = "eu-west-1")
+    String region;
+
+    @ConfigProperty(name = "finledger.intake.sqs.wait-seconds", defaultValue = "20")
+    int waitSeconds;
+
+    @Inject
+    PartnerFileIntake intake;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Clock clock;
+
+    private volatile SqsIntake sqsIntake;
+
+    private Optional<SqsIntake> sqs() {
+        if (queueUrl.isEmpty()) {
+            return Optional.empty();
+        }
+        if (sqsIntake == null) {
+            var builder = SqsClient.builder().region(Region.of(region))
+                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()
+                            .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)));
+            endpoint.ifPresent(builder::endpointOverride);
+            sqsIntake = new SqsIntake(builder.build(), queueUrl.get(), deadLetterUrl.orElse(queueUrl.get() + "-dlq"),
+                    waitSeconds, intake, dataSource, clock);
+        }
+        return Optional.of(sqsIntake);
+    }
+
+    @Scheduled(identity = "intake-sqs-poll", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        sqs().ifPresent(SqsIntake::pollOnce);
+    }
+
+    @Scheduled(identity = "intake-dead-letters", every = "10m", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deadLetters() {
+        sqs().ifPresent(s -> {
+            int n = s.drainDeadLetters();
+            if (n > 0) {
+                LOG.errorf("%d dead-lettered intake message(s) kept in intake_rejected_message", n);
+            }
+        });
+    }
+
+    @Scheduled(identity = "intake-inventory-sweep", cron = "${finledger.intake.sweep-cron:0 15 7 * * ?}",
+            timeZone = "Europe/London", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        var taken = intake.sweep("system:sweep");
+        if (!taken.isEmpty()) {
+            LOG.warnf("inventory sweep took %d partner file(s) whose event never came", taken.size());
+        }
+    }
+}

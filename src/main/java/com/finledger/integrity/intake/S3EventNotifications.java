@@ -1,0 +1,70 @@
+package com.finledger.integrity.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the body of an S3 event notification as SQS delivers it ({@code Records[]} with {@code
+ * eventName}, {@code eventTime} and {@code s3.bucket.name}, {@code s3.object.key} (URL-encoded),
+ * {@code versionId}, {@code size}, {@code eTag}). {@code ObjectCreated:*} records become object
+ * references; S3's test event and other event kinds give none. Anything else is refused with the reason.
+ */
+public final class S3EventNotifications {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private S3EventNotifications() {
+    }
+
+    public static List<PartnerFileIntake.ObjectRef> parse(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("not an S3 event notification: expected a JSON object");
+        }
+        if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
+            return List.of();
+        }
+        JsonNode records = root.get("Records");
+        if (records == null || !records.isArray()) {
+            throw new IllegalArgumentException("not an S3 event notification: no 'Records' array");
+        }
+        List<PartnerFileIntake.ObjectRef> refs = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode r = records.get(i);
+            String event = r.path("eventName").asText("");
+            if (!event.startsWith("ObjectCreated:")) {
+                continue;
+            }
+            JsonNode s3 = r.path("s3");
+            String bucket = s3.path("bucket").path("name").asText(null);
+            String key = s3.path("object").path("key").asText(null);
+            if (bucket == null || key == null) {
+                throw new IllegalArgumentException("Records[" + i + "]: missing s3.bucket.name or s3.object.key");
+            }
+            Instant at;
+            try {
+                at = Instant.parse(r.path("eventTime").asText(""));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("Records[" + i + "]: eventTime '" + r.path("eventTime").asText("")
+                        + "' is not an ISO-8601 time");
+            }
+            String version = s3.path("object").path("versionId").asText("null");
+            refs.add(new PartnerFileIntake.ObjectRef(bucket, URLDecoder.decode(key, StandardCharsets.UTF_8),
+                    version.isEmpty() ? "null" : version, s3.path("object").path("size").asLong(0),
+                    s3.path("object").path("eTag").asText(null), at));
+        }
+        return refs;
+    }
+}

@@ -1,0 +1,125 @@
+package com.finledger.integrity.intake;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The event intake: S3 {@code ObjectCreated} notifications from an SQS queue, long-polled. A message
+ * is deleted only after every file it announces has been taken and decided (committed); one that
+ * fails stays, comes back after its visibility timeout, and after the queue's {@code maxReceiveCount}
+ * SQS moves it to the dead-letter queue. Messages that are not S3 notifications, and everything
+ * that reaches the dead-letter queue, are kept in {@code intake_rejected_message} with the reason.
+ */
+public class SqsIntake {
+
+    private static final Logger LOG = Logger.getLogger(SqsIntake.class);
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final String deadLetterUrl;
+    private final int waitSeconds;
+    private final PartnerFileIntake intake;
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public SqsIntake(SqsClient sqs, String queueUrl, String deadLetterUrl, int waitSeconds, PartnerFileIntake intake,
+                     DataSource dataSource, Clock clock) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.deadLetterUrl = deadLetterUrl;
+        this.waitSeconds = waitSeconds;
+        this.intake = intake;
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    public record Poll(int received, int filesTaken, int rejected, int leftForRetry) {
+    }
+
+    /** One long poll of up to 10 messages. */
+    public Poll pollOnce() {
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(waitSeconds).messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                .messages();
+        int taken = 0;
+        int rejected = 0;
+        int retry = 0;
+        for (Message m : messages) {
+            List<PartnerFileIntake.ObjectRef> refs;
+            try {
+                refs = S3EventNotifications.parse(m.body());
+            } catch (IllegalArgumentException e) {
+                keep(queueUrl, m, e.getMessage());
+                delete(queueUrl, m);
+                rejected++;
+                continue;
+            }
+            try {
+                for (PartnerFileIntake.ObjectRef ref : refs) {
+                    intake.take(ref, "event", "system:intake");
+                    taken++;
+                }
+                delete(queueUrl, m);
+            } catch (RuntimeException e) {
+                retry++;
+                LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
+                        m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), e.getMessage());
+            }
+        }
+        return new Poll(messages.size(), taken, rejected, retry);
+    }
+
+    /** Moves everything in the dead-letter queue into the rejected-message table. Returns how many. */
+    public int drainDeadLetters() {
+        int drained = 0;
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(deadLetterUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0).messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                    .messages();
+            if (messages.isEmpty()) {
+                return drained;
+            }
+            for (Message m : messages) {
+                keep(deadLetterUrl, m, "dead-lettered: the intake failed on it repeatedly");
+                delete(deadLetterUrl, m);
+                drained++;
+            }
+        }
+    }
+
+    private void keep(String queue, Message m, String reason) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into intake_rejected_message (queue, message_id, body, reason, received_at)
+                values (?, ?, ?, ?, ?) on conflict (queue, message_id) do nothing""")) {
+            ps.setString(1, queue);
+            ps.setString(2, m.messageId());
+            ps.setString(3, m.body());
+            ps.setString(4, reason);
+            ps.setTimestamp(5, Timestamp.from(clock.instant()));
+            ps.executeUpdate();
+            LOG.warnf("SQS message %s kept as rejected: %s", m.messageId(), reason);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot keep rejected message " + m.messageId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void delete(String queue, Message m) {
+        try {
+            sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
+        } catch (SdkException e) {
+            // not deleted: it comes back and is recognised by the file ledger, so nothing is doubled
+            LOG.warnf("could not delete SQS message %s: %s", m.messageId(), e.getMessage());
+        }
+    }
+
+}

@@ -44,6 +44,9 @@ public class IntakeScheduler {
     PartnerFileIntake intake;
 
     @Inject
+    ExpectedFiles expected;
+
+    @Inject
     DataSource dataSource;
 
     @Inject
@@ -81,6 +84,12 @@ public class IntakeScheduler {
                 LOG.errorf("%d dead-lettered intake message(s) kept in intake_rejected_message", n);
             }
         });
+    }
+
+    @Scheduled(identity = "expected-files", every = "5m", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void expectedFiles() {
+        expected.check("system:calendar");
     }
 
     @Scheduled(identity = "intake-inventory-sweep", cron = "${finledger.intake.sweep-cron:0 15 7 * * ?}",

@@ -59,6 +59,9 @@ public class LocalPipelineRunner {
     PartnerFileIntake intake;
 
     @Inject
+    com.finledger.integrity.intake.ExpectedFiles expectedFiles;
+
+    @Inject
     RawLoader rawLoader;
 
     @Inject
@@ -196,8 +199,10 @@ public class LocalPipelineRunner {
 
     /** The inventory sweep of the partner's drop prefix; each new file is validated and decided by the intake. */
     private int partnerFiles(Source source, String actor) {
-        return (int) intake.sweep(actor).stream().filter(f -> f.partner().equals(source.name())
+        int accepted = (int) intake.sweep(actor).stream().filter(f -> f.partner().equals(source.name())
                 && f.state().equals("ACCEPTED")).count();
+        expectedFiles.check(actor);
+        return accepted;
     }
 
     /** The latest finished run, if any. */

@@ -9,6 +9,7 @@ import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.cdc.CdcControls;
 import com.finledger.integrity.extract.PullWindowLedger;
+import com.finledger.integrity.intake.ExpectedFiles;
 import com.finledger.integrity.controls.ControlResult;
 import com.finledger.integrity.controls.ControlTotal;
 import com.finledger.integrity.controls.ControlTotalService;
@@ -66,6 +67,9 @@ public class PartitionEvaluator {
     PullWindowLedger pullWindows;
 
     @Inject
+    ExpectedFiles expectedFiles;
+
+    @Inject
     RuleEvaluator ruleEvaluator;
 
     @Inject
@@ -111,6 +115,8 @@ public class PartitionEvaluator {
                         results.addAll(cdcControls.reconcile(source, dataset.get(), date));
                     } else if (source.kind() == Catalog.SourceKind.REST_API) {
                         results.add(pullWindows.control(source, dataset.get(), date));
+                    } else {
+                        results.add(expectedFiles.control(source, dataset.get(), date));
                     }
                 } else {
                     evaluateCurated(c, catalog, curated.get(), date, totals, results, blocking);

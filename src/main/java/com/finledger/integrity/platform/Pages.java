@@ -21,6 +21,8 @@ public final class Pages {
             new Section("/", "Overview", Set.of()),
             new Section("/readiness", "Readiness", Set.of("ops", "finance_preparer", "finance_approver", "auditor",
                     "admin")),
+            new Section("/partner-files", "Partner files", Set.of("ops", "finance_preparer", "finance_approver",
+                    "auditor", "admin")),
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
 

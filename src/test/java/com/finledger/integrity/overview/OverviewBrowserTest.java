@@ -107,6 +107,31 @@ class OverviewBrowserTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void opsFindTheResentFileRecognisedAsADuplicate() throws Exception {
+        try (BrowserContext context = browser.newContext()) {
+            Page page = context.newPage();
+            page.navigate(root + "login");
+            page.getByLabel("User").fill("ops");
+            page.getByLabel("Password").fill("demo");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.waitForURL(root.toString());
+
+            page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+                    new Page.GetByRoleOptions().setName("Partner files")).click();
+            page.locator("select[name=state]").selectOption("DUPLICATE");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Filter")).click();
+            page.locator("#partner-files tbody a").first().click();
+
+            assertEquals("DUPLICATE", page.getByTestId("file-state").textContent());
+            assertTrue(page.locator("#file-facts").textContent().contains("Duplicate of"));
+            Path shot = Path.of("target", "screenshots", "partner-file-duplicate.png");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+        }
+    }
+
     @ParameterizedTest(name = "{0} signs in and sees the overview")
     @ValueSource(strings = {"ops", "preparer", "approver", "auditor", "pipeline", "admin"})
     void eachDemoUserSeesTheOverview(String user) throws Exception {

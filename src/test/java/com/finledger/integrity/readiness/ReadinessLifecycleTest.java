@@ -135,16 +135,16 @@ class ReadinessLifecycleTest {
     }
 
     @Test
-    void releasingAResendsRowsLetsThePartitionBecomeReady() {
-        DemoScript.Fault resent = script.fault(Defect.RESENT_PARTNER_FILE).orElseThrow();
-        String dataset = resent.dataset();
-        String partition = resent.businessDate().toString();
+    void releasingQuarantinedRowsLetsThePartitionBecomeReady() {
+        DemoScript.Fault orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
+        String dataset = orphan.dataset();
+        String partition = orphan.businessDate().toString();
 
         given().auth().preemptive().basic("auditor", "demo").contentType("application/json")
-                .body("{\"rule\": \"bank_no_duplicate_lines\", \"reason\": \"x\"}")
+                .body("{\"rule\": \"refunds_payment_exists\", \"reason\": \"x\"}")
                 .post("/api/v1/quarantine/" + dataset + "/" + partition + "/releases").then().statusCode(403);
         given().auth().preemptive().basic("ops", "demo").contentType("application/json")
-                .body("{\"rule\": \"bank_no_duplicate_lines\", \"reason\": \"identical resend, confirmed with Northbank\"}")
+                .body("{\"rule\": \"refunds_payment_exists\", \"reason\": \"payment created late in the ledger, confirmed\"}")
                 .post("/api/v1/quarantine/" + dataset + "/" + partition + "/releases").then().statusCode(200);
         given().auth().preemptive().basic("ops", "demo").contentType("application/json").body("{}")
                 .post("/api/v1/readiness/" + dataset + "/" + partition + "/evaluations").then().statusCode(200)

@@ -37,6 +37,8 @@ class RoleMatrixTest {
             new Object[] {"GET", "/api/v1/quarantine/payments/2026-11-03", Set.of("ops", "preparer", "approver",
                     "auditor", "admin")},
             new Object[] {"GET", "/api/v1/whoami", EVERYONE},
+            new Object[] {"GET", "/partner-files", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/api/v1/partner-files", EVERYONE},
             new Object[] {"GET", "/api/v1/replication", Set.of("ops", "auditor", "pipeline", "admin")},
             new Object[] {"GET", "/api/v1/pull-windows/processor_alpha", EVERYONE},
             new Object[] {"GET", "/api/v1/warehouse/loads", Set.of("ops", "preparer", "approver", "auditor", "admin")},

@@ -15,6 +15,8 @@ public final class RowTotals {
     private long rows;
     private final Fingerprint fingerprint = new Fingerprint();
     private final Amounts amounts = new Amounts();
+    /** Minor units that fit a long are summed exactly as longs (the common case), and folded in on read. */
+    private final java.util.HashMap<String, long[]> fast = new java.util.HashMap<>();
 
     /** Adds one record given as column name to value text. */
     public void add(Dataset dataset, Map<String, ?> record, String changeSequence) {
@@ -26,8 +28,79 @@ public final class RowTotals {
         rows++;
         fingerprint.add(key, changeSequence);
         Object currency = record.get(dataset.amount().currencyColumn());
-        amounts.add(currency == null ? null : currency.toString(),
-                minorUnits(record.get(dataset.amount().column()), dataset.amount().decimal()));
+        String c = currency == null ? null : currency.toString();
+        Object amount = record.get(dataset.amount().column());
+        long minor = amount == null ? Long.MIN_VALUE : fastMinorUnits(amount.toString(), dataset.amount().decimal());
+        if (minor != Long.MIN_VALUE) {
+            long[] sum = fast.computeIfAbsent(c == null ? Amounts.NO_CURRENCY : c, k -> new long[1]);
+            long next = sum[0] + minor;
+            if (((sum[0] ^ next) & (minor ^ next)) >= 0) {
+                sum[0] = next;
+                return;
+            }
+        }
+        amounts.add(c, minorUnits(amount, dataset.amount().decimal()));
+    }
+
+    /**
+     * Adds one record given by its key parts, numeric change sequence, currency and amount text: the
+     * allocation-free way for parsers that hold fields already (same totals as {@link #add}).
+     */
+    public void add(List<String> key, long changeSequence, String currency, String amount, boolean decimal) {
+        rows++;
+        fingerprint.add(Fingerprint.hash(key, changeSequence));
+        long minor = amount == null ? Long.MIN_VALUE : fastMinorUnits(amount, decimal);
+        if (minor != Long.MIN_VALUE) {
+            long[] sum = fast.computeIfAbsent(currency == null ? Amounts.NO_CURRENCY : currency, k -> new long[1]);
+            long next = sum[0] + minor;
+            if (((sum[0] ^ next) & (minor ^ next)) >= 0) {
+                sum[0] = next;
+                return;
+            }
+        }
+        amounts.add(currency, minorUnits(amount, decimal));
+    }
+
+    /**
+     * Minor units of a plain amount ({@code -?digits(.d{1,2})?} for decimals, {@code -?digits} otherwise)
+     * without allocating; {@link Long#MIN_VALUE} for anything else, which then takes the exact BigDecimal way.
+     */
+    static long fastMinorUnits(String text, boolean decimal) {
+        int n = text.length();
+        if (n == 0 || n > 17) {
+            return Long.MIN_VALUE;
+        }
+        int i = 0;
+        boolean negative = text.charAt(0) == '-';
+        if (negative) {
+            i = 1;
+        }
+        long value = 0;
+        int digits = 0;
+        int decimals = -1;
+        for (; i < n; i++) {
+            char ch = text.charAt(i);
+            if (ch >= '0' && ch <= '9') {
+                value = value * 10 + (ch - '0');
+                digits++;
+                if (decimals >= 0) {
+                    decimals++;
+                }
+            } else if (ch == '.' && decimal && decimals < 0) {
+                decimals = 0;
+            } else {
+                return Long.MIN_VALUE;
+            }
+        }
+        if (digits == 0 || decimals == 0 || decimals > 2) {
+            return Long.MIN_VALUE;
+        }
+        if (decimal) {
+            for (int d = Math.max(decimals, 0); d < 2; d++) {
+                value *= 10;
+            }
+        }
+        return negative ? -value : value;
     }
 
     /**
@@ -55,6 +128,8 @@ public final class RowTotals {
     }
 
     public Amounts amounts() {
+        fast.forEach((currency, sum) -> amounts.add(currency, BigDecimal.valueOf(sum[0])));
+        fast.clear();
         return amounts;
     }
 }

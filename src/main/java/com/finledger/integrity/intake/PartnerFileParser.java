@@ -124,6 +124,11 @@ public final class PartnerFileParser {
         boolean endsWithNewline = true;
         int n;
         List<String> fields = new ArrayList<>(columns.size() + 2);
+        List<String> names = columns.stream().map(Column::name).toList();
+        int[] keyIndexes = dataset.primaryKey().stream().mapToInt(names::indexOf).toArray();
+        int amountIndex = names.indexOf(dataset.amount().column());
+        int currencyIndex = names.indexOf(dataset.amount().currencyColumn());
+        List<String> key = new ArrayList<>(keyIndexes.length);
         while ((n = in.read(buffer)) > 0) {
             sha.update(buffer, 0, n);
             bytes += n;
@@ -159,11 +164,15 @@ public final class PartnerFileParser {
                             fields.clear();
                             if (split(text, delimiter, fields, lineNo)) {
                                 rows++;
-                                Map<String, String> record = record(fields, columns, lineNo);
-                                if (record != null) {
-                                    totals.add(dataset, record, Long.toString(changeSequence(arrivedAt, rows)));
+                                if (valid(fields, columns, lineNo)) {
+                                    key.clear();
+                                    for (int k : keyIndexes) {
+                                        key.add(emptyToNull(fields.get(k)));
+                                    }
+                                    totals.add(key, changeSequence(arrivedAt, rows), emptyToNull(fields.get(currencyIndex)),
+                                            emptyToNull(fields.get(amountIndex)), dataset.amount().decimal());
                                     if (sink != null) {
-                                        sink.accept((int) rows, record);
+                                        sink.accept((int) rows, record(fields, columns));
                                     }
                                 }
                             }
@@ -293,12 +302,11 @@ public final class PartnerFileParser {
         return major;
     }
 
-    private Map<String, String> record(List<String> fields, List<Column> columns, long lineNo) {
+    private boolean valid(List<String> fields, List<Column> columns, long lineNo) {
         if (fields.size() != columns.size()) {
             problem(lineNo, 0, fields.size() + " fields, the header has " + columns.size());
-            return null;
+            return false;
         }
-        Map<String, String> record = new LinkedHashMap<>(columns.size() * 2);
         boolean ok = true;
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
@@ -308,7 +316,6 @@ public final class PartnerFileParser {
                     problem(lineNo, i + 1, column.name() + " is empty but required");
                     ok = false;
                 }
-                record.put(column.name(), null);
                 continue;
             }
             String wrong = typeProblem(column.type(), value);
@@ -316,12 +323,25 @@ public final class PartnerFileParser {
                 problem(lineNo, i + 1, column.name() + " '" + abbreviate(value) + "' is not " + wrong);
                 ok = false;
             }
-            record.put(column.name(), value);
         }
-        return ok ? record : null;
+        return ok;
     }
 
-    private static String typeProblem(String type, String value) {
+    private static Map<String, String> record(List<String> fields, List<Column> columns) {
+        Map<String, String> record = new LinkedHashMap<>(columns.size() * 2);
+        for (int i = 0; i < columns.size(); i++) {
+            record.put(columns.get(i).name(), emptyToNull(fields.get(i)));
+        }
+        return record;
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    private String lastDate = "";
+
+    private String typeProblem(String type, String value) {
         switch (type) {
             case "string":
                 return null;
@@ -331,8 +351,12 @@ public final class PartnerFileParser {
             case "boolean":
                 return value.equals("true") || value.equals("false") ? null : "true or false";
             case "date":
+                if (value.equals(lastDate)) {
+                    return null; // files repeat their dates line after line
+                }
                 try {
                     LocalDate.parse(value);
+                    lastDate = value;
                     return null;
                 } catch (DateTimeParseException e) {
                     return "a date (YYYY-MM-DD)";
@@ -348,14 +372,53 @@ public final class PartnerFileParser {
                 if (!type.startsWith("decimal(")) {
                     return null;
                 }
-                int scale = Integer.parseInt(type.substring(type.indexOf(',') + 1, type.length() - 1));
-                if (!DECIMAL.matcher(value).matches()) {
+                int scale = scaleOf(type);
+                int places = decimalPlaces(value);
+                if (places < 0) {
                     return "a decimal number";
                 }
-                int dot = value.indexOf('.');
-                return dot < 0 || value.length() - dot - 1 <= scale ? null : "a decimal with at most " + scale
-                        + " places";
+                return places <= scale ? null : "a decimal with at most " + scale + " places";
         }
+    }
+
+    private String lastDecimalType = "";
+    private int lastScale;
+
+    private int scaleOf(String type) {
+        if (!type.equals(lastDecimalType)) {
+            lastScale = Integer.parseInt(type.substring(type.indexOf(',') + 1, type.length() - 1));
+            lastDecimalType = type;
+        }
+        return lastScale;
+    }
+
+    /** Places after the point of {@code -?d{1,18}(.d{1,18})?}, or -1 if the text is not such a number. */
+    static int decimalPlaces(String value) {
+        int n = value.length();
+        int i = value.startsWith("-") ? 1 : 0;
+        int intDigits = 0;
+        while (i < n && Character.isDigit(value.charAt(i)) && value.charAt(i) < 128) {
+            i++;
+            intDigits++;
+        }
+        if (intDigits == 0 || intDigits > 18) {
+            return -1;
+        }
+        if (i == n) {
+            return 0;
+        }
+        if (value.charAt(i) != '.') {
+            return -1;
+        }
+        int places = 0;
+        for (i++; i < n; i++) {
+            char ch = value.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            places++;
+        }
+        return places >= 1 && places <= 18 ? places : -1;
     }
 
     /** One line into fields, RFC 4180 quoting within the line; false (and a problem) on an unterminated quote. */

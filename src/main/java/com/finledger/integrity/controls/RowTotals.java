@@ -28,18 +28,9 @@ public final class RowTotals {
         rows++;
         fingerprint.add(key, changeSequence);
         Object currency = record.get(dataset.amount().currencyColumn());
-        String c = currency == null ? null : currency.toString();
         Object amount = record.get(dataset.amount().column());
-        long minor = amount == null ? Long.MIN_VALUE : fastMinorUnits(amount.toString(), dataset.amount().decimal());
-        if (minor != Long.MIN_VALUE) {
-            long[] sum = fast.computeIfAbsent(c == null ? Amounts.NO_CURRENCY : c, k -> new long[1]);
-            long next = sum[0] + minor;
-            if (((sum[0] ^ next) & (minor ^ next)) >= 0) {
-                sum[0] = next;
-                return;
-            }
-        }
-        amounts.add(c, minorUnits(amount, dataset.amount().decimal()));
+        addAmount(currency == null ? null : currency.toString(), amount == null ? null : amount.toString(),
+                dataset.amount().decimal());
     }
 
     /**
@@ -49,11 +40,15 @@ public final class RowTotals {
     public void add(List<String> key, long changeSequence, String currency, String amount, boolean decimal) {
         rows++;
         fingerprint.add(Fingerprint.hash(key, changeSequence));
+        addAmount(currency, amount, decimal);
+    }
+
+    private void addAmount(String currency, String amount, boolean decimal) {
         long minor = amount == null ? Long.MIN_VALUE : fastMinorUnits(amount, decimal);
         if (minor != Long.MIN_VALUE) {
             long[] sum = fast.computeIfAbsent(currency == null ? Amounts.NO_CURRENCY : currency, k -> new long[1]);
             long next = sum[0] + minor;
-            if (((sum[0] ^ next) & (minor ^ next)) >= 0) {
+            if (((sum[0] ^ next) & (minor ^ next)) >= 0) { // no long overflow
                 sum[0] = next;
                 return;
             }

@@ -20,10 +20,17 @@ public final class Jdbc {
     }
 
     public static <T> List<T> query(DataSource dataSource, String sql, List<?> parameters, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                ps.setObject(i + 1, parameters.get(i));
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, parameters, mapper);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static <T> List<T> query(Connection c, String sql, List<?> parameters, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, parameters);
             List<T> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -31,8 +38,20 @@ public final class Jdbc {
                 }
             }
             return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a statement that changes data; returns the rows affected. */
+    public static long update(Connection c, String sql, List<?> parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, parameters);
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<?> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            ps.setObject(i + 1, parameters.get(i));
         }
     }
 }

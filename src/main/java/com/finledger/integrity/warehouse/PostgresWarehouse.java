@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -31,9 +30,8 @@ public class PostgresWarehouse implements Warehouse {
 
     @Override
     public long update(String sql, List<Object> parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, parameters);
-            return ps.executeLargeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            return Jdbc.update(c, sql, parameters);
         } catch (SQLException e) {
             throw new IllegalStateException("warehouse update failed: " + e.getMessage(), e);
         }
@@ -45,12 +43,6 @@ public class PostgresWarehouse implements Warehouse {
             return Sql.tableExists(c, schema, table);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            ps.setObject(i + 1, parameters.get(i));
         }
     }
 }

@@ -11,10 +11,7 @@ import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -57,15 +54,8 @@ public class SnowflakeWarehouse implements Warehouse {
 
     @Override
     public synchronized <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper) {
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            bind(ps, parameters);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
+        try {
+            return Jdbc.query(connection(), sql, parameters, mapper);
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake query failed: " + e.getMessage(), e);
         }
@@ -73,9 +63,8 @@ public class SnowflakeWarehouse implements Warehouse {
 
     @Override
     public synchronized long update(String sql, List<Object> parameters) {
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            bind(ps, parameters);
-            return ps.executeLargeUpdate();
+        try {
+            return Jdbc.update(connection(), sql, parameters);
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake statement failed: " + e.getMessage(), e);
         }
@@ -156,9 +145,4 @@ public class SnowflakeWarehouse implements Warehouse {
         }
     }
 
-    private static void bind(PreparedStatement ps, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            ps.setObject(i + 1, parameters.get(i));
-        }
-    }
 }

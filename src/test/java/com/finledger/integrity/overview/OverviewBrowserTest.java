@@ -78,16 +78,21 @@ class OverviewBrowserTest {
         fixture.ensureDefaultWorld();
     }
 
+    private Page signIn(BrowserContext context, String user) {
+        Page page = context.newPage();
+        page.navigate(root + "login");
+        page.getByLabel("User").fill(user);
+        page.getByLabel("Password").fill("demo");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.waitForURL(root.toString());
+        return page;
+    }
+
     @org.junit.jupiter.api.Test
     void anAuditorFollowsABlockedPartitionToItsQuarantinedRows() throws Exception {
         try (BrowserContext context = browser.newContext()) {
-            Page page = context.newPage();
-            page.navigate(root + "login");
-            page.getByLabel("User").fill("auditor");
-            page.getByLabel("Password").fill("demo");
-            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                    new Page.GetByRoleOptions().setName("Sign in")).click();
-            page.waitForURL(root.toString());
+            Page page = signIn(context, "auditor");
 
             page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
                     new Page.GetByRoleOptions().setName("Readiness")).click();
@@ -110,13 +115,7 @@ class OverviewBrowserTest {
     @org.junit.jupiter.api.Test
     void opsFindTheResentFileRecognisedAsADuplicate() throws Exception {
         try (BrowserContext context = browser.newContext()) {
-            Page page = context.newPage();
-            page.navigate(root + "login");
-            page.getByLabel("User").fill("ops");
-            page.getByLabel("Password").fill("demo");
-            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                    new Page.GetByRoleOptions().setName("Sign in")).click();
-            page.waitForURL(root.toString());
+            Page page = signIn(context, "ops");
 
             page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
                     new Page.GetByRoleOptions().setName("Partner files")).click();

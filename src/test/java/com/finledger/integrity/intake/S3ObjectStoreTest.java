@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.finledger.integrity.catalog.Catalog;
 import com.finledger.integrity.catalog.CatalogLoader;
+import com.finledger.integrity.standins.S3MockProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,23 +34,14 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 class S3ObjectStoreTest {
 
     private static final String BUCKET = "finledger-landing";
-    private static Process s3mock;
+    private static S3MockProcess s3mock;
     private static S3Client client;
     private static S3ObjectStore store;
 
     @BeforeAll
     static void start() throws Exception {
-        Path jar = Path.of("target", "s3mock", "s3mock.jar");
-        assertTrue(Files.exists(jar), "S3Mock is copied by the build (process-test-resources)");
-        int http = freePort();
-        int https = freePort();
-        Path log = Path.of("target", "s3mock", "s3mock.log");
-        s3mock = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString(), "--com.adobe.testing.s3mock.httpPort=" + http,
-                "--server.port=" + https, "--com.adobe.testing.s3mock.root=" + Files.createTempDirectory("s3mock"),
-                "--logging.level.root=WARN").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitPort(http, Duration.ofSeconds(60));
-        client = S3ObjectStore.client("eu-west-1", Optional.of(URI.create("http://127.0.0.1:" + http)), true,
+        s3mock = S3MockProcess.start();
+        client = S3ObjectStore.client("eu-west-1", Optional.of(URI.create(s3mock.endpoint())), true,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), Duration.ofSeconds(20));
         client.createBucket(b -> b.bucket(BUCKET));
         client.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(
@@ -66,28 +55,8 @@ class S3ObjectStoreTest {
             client.close();
         }
         if (s3mock != null) {
-            s3mock.destroy();
+            s3mock.close();
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port, Duration limit) throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < until) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                Thread.sleep(500); // listening; give the context a moment to finish
-                return;
-            } catch (IOException notYet) {
-                assertTrue(s3mock.isAlive(), "S3Mock exited; see target/s3mock/s3mock.log");
-                Thread.sleep(250);
-            }
-        }
-        throw new AssertionError("S3Mock did not listen on " + port + " within " + limit);
     }
 
     @Test

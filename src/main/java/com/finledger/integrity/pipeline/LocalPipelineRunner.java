@@ -59,6 +59,9 @@ public class LocalPipelineRunner {
     PartnerFileIntake intake;
 
     @Inject
+    com.finledger.integrity.warehouse.LoadHistoryCapture loadHistory;
+
+    @Inject
     com.finledger.integrity.intake.ExpectedFiles expectedFiles;
 
     @Inject
@@ -91,6 +94,7 @@ public class LocalPipelineRunner {
         PipelineRun run = load(actor);
         // evaluate after the load has committed and given its connection back
         evaluations.evaluateOpen(null, actor);
+        loadHistory.capture();
         return run;
     }
 

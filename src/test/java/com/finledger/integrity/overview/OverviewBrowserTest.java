@@ -7,6 +7,7 @@ import com.finledger.integrity.DemoWorldFixture;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -128,6 +129,29 @@ class OverviewBrowserTest {
             assertTrue(page.locator("#file-facts").textContent().contains("Duplicate of"));
             Path shot = Path.of("target", "screenshots", "partner-file-duplicate.png");
             page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void opsBackfillAWindowGapFromTheSourcesPage() throws Exception {
+        try (BrowserContext context = browser.newContext()) {
+            Page page = signIn(context, "ops");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+                    new Page.GetByRoleOptions().setName("Sources")).click();
+            assertTrue(page.locator(".cdc-tables").first().textContent().contains("src_payments.payments"));
+            assertTrue(page.locator("#dms-events").textContent().contains("sent again"), "the DMS restart is listed");
+            Locator gap = page.locator(".window-issues li", new Page.LocatorOptions().setHasText("window gap"));
+            assertEquals(1, gap.count());
+
+            gap.locator("input[name=reason]").fill("extractor skipped the window; re-pulled");
+            gap.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON).click();
+            page.waitForURL(root + "sources");
+
+            assertEquals(0, page.locator(".window-issues li", new Page.LocatorOptions().setHasText("window gap")).count());
+            Path shot = Path.of("target", "screenshots", "sources-ops.png");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+        } finally {
+            DemoWorldFixture.invalidate();
         }
     }
 

@@ -37,6 +37,7 @@ class RoleMatrixTest {
             new Object[] {"GET", "/api/v1/quarantine/payments/2026-11-03", Set.of("ops", "preparer", "approver",
                     "auditor", "admin")},
             new Object[] {"GET", "/api/v1/whoami", EVERYONE},
+            new Object[] {"GET", "/sources", Set.of("ops", "auditor", "admin")},
             new Object[] {"GET", "/partner-files", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/api/v1/partner-files", EVERYONE},
             new Object[] {"GET", "/api/v1/replication", Set.of("ops", "auditor", "pipeline", "admin")},

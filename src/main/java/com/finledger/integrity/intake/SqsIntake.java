@@ -66,8 +66,9 @@ public class SqsIntake {
             }
             try {
                 for (PartnerFileIntake.ObjectRef ref : refs) {
-                    intake.take(ref, "event", "system:intake");
-                    taken++;
+                    if (intake.take(ref, "event", "system:intake").isPresent()) {
+                        taken++;
+                    }
                 }
                 delete(queueUrl, m);
             } catch (RuntimeException e) {

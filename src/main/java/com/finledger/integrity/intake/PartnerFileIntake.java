@@ -75,6 +75,9 @@ public class PartnerFileIntake {
     @Inject
     Clock clock;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     @ConfigProperty(name = "finledger.intake.bucket", defaultValue = "finledger-landing")
     String bucket;
 
@@ -263,6 +266,8 @@ public class PartnerFileIntake {
             if (late) {
                 readinessCache.invalidate(file.dataset(), file.businessDate().toString());
             }
+            metrics.counter("finledger_partner_files_decided", "partner", file.partner(), "state", state,
+                    "late", Boolean.toString(late)).increment();
             LOG.infof("partner file %s (version %s): %s%s", file.key(), file.versionId(), state,
                     reason == null ? "" : " — " + reason);
         } catch (SQLException e) {

@@ -66,6 +66,9 @@ public class ApiExtractor {
     AuditLog auditLog;
 
     @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    @Inject
     Clock clock;
 
     @ConfigProperty(name = "finledger.extract.page-size", defaultValue = "500")
@@ -163,6 +166,7 @@ public class ApiExtractor {
         } catch (RuntimeException e) {
             LOG.errorf("pull of %s %s [%s, %s) failed: %s", source.name(), endpoint, window.from(), window.to(),
                     e.getMessage());
+            metrics.counter("finledger_pull_window_failures", "source", source.name()).increment();
             ledger.record(c, source.name(), endpoint, window, new PullWindowLedger.Pull("FAILED", 0, null, null, null,
                     e.getMessage(), started, clock.instant()), actor);
             return Optional.empty();

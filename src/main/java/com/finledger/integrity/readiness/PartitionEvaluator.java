@@ -64,6 +64,9 @@ public class PartitionEvaluator {
     CdcControls cdcControls;
 
     @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    @Inject
     PullWindowLedger pullWindows;
 
     @Inject
@@ -156,6 +159,7 @@ public class PartitionEvaluator {
                 if (started > 0) {
                     failEvaluation(c, started, e);
                 }
+                metrics.counter("finledger_evaluations_failed", "dataset", datasetName).increment();
                 throw new IllegalStateException("evaluation of " + datasetName + " " + partition
                         + " could not finish: " + e.getMessage(), e);
             } finally {

@@ -53,6 +53,9 @@ class PartnerFileIntakeTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     @AfterAll
     static void worldChanged() {
         DemoWorldFixture.invalidate();
@@ -92,6 +95,8 @@ class PartnerFileIntakeTest {
         assertEquals(1, landed(ref.key()));
         assertEquals(1L, again.rowCount());
         assertEquals(1, audits("partner_file.accepted", Long.toString(first.id())));
+        assertTrue(metrics.counter("finledger_partner_files_decided", "partner", "northbank_partner", "state",
+                "ACCEPTED", "late", "false").count() >= 1, "decisions are counted for monitoring");
     }
 
     @Test

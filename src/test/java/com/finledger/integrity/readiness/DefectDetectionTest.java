@@ -51,6 +51,9 @@ class DefectDetectionTest {
     @Inject
     com.finledger.integrity.intake.PartnerFileIntake intake;
 
+    @Inject
+    com.finledger.integrity.cdc.ReplicationMonitor monitor;
+
     @BeforeEach
     void world() {
         fixture.ensureDefaultWorld();
@@ -172,6 +175,10 @@ class DefectDetectionTest {
         assertTrue(dms.balanced(), "DMS counts the replayed changes it sent again: " + dms);
         assertEquals(dms.in(), dms.out());
         assertTrue(control(r, "change_sequence").balanced());
+        long[] replay = script.dmsRestartReplay("payments").orElseThrow();
+        assertTrue(monitor.events(java.time.Instant.EPOCH).stream().anyMatch(e -> e.taskIdentifier()
+                .equals("finledger-payments-ledger-cdc") && e.message().endsWith("changes " + replay[0] + " to "
+                + replay[1] + " of payments sent again")), "the restart is a task event naming table and range");
     }
 
     @Test

@@ -106,6 +106,9 @@ public class ApiExtractor {
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("'to' must be after 'from'");
         }
+        if (to.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("[" + from + ", " + to + ") is not over yet; only closed windows are pulled");
+        }
         for (PullWindowLedger.Window w : ledger.windows(source.name(), endpoint)) {
             boolean same = w.from().equals(from) && w.to().equals(to);
             if (!same && w.from().isBefore(to) && w.to().isAfter(from)) {

@@ -179,6 +179,10 @@ class AdapterFailuresTest {
                 "processor_alpha", from.plusSeconds(3600), from.plusSeconds(7200), "ops", "x"));
 
         assertTrue(e.getMessage().contains("overlaps the recorded window [" + from + ", "), e.getMessage());
+        Instant future = Instant.now().plusSeconds(86_400);
+        IllegalArgumentException open = assertThrows(IllegalArgumentException.class, () -> pipeline.backfill(
+                "processor_alpha", future, future.plusSeconds(3600), "ops", "x"));
+        assertTrue(open.getMessage().endsWith("is not over yet; only closed windows are pulled"), open.getMessage());
     }
 
     @Test

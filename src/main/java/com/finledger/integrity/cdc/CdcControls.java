@@ -111,15 +111,17 @@ public class CdcControls {
         List<String> reasons = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         String key = dataset.primaryKey().get(0);
+        String inGap = " from " + changes + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate())
+                + " = ?";
         for (Gap gap : gaps) {
-            List<String> ofThisDate = sources.query("select change_seq, op, " + Sql.ident(key) + " from " + changes
-                    + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate()) + " = ? "
-                    + "order by change_seq", List.of(gap.from(), gap.to(), date),
-                    rs -> "change " + rs.getLong(1) + " (" + rs.getString(2) + " " + rs.getString(3) + ")");
-            if (!ofThisDate.isEmpty()) {
+            List<Object> params = List.of(gap.from(), gap.to(), date);
+            long ofThisDate = sources.query("select count(*)" + inGap, params, rs -> rs.getLong(1)).get(0);
+            if (ofThisDate > 0) {
                 reasons.add("change sequence gap: changes " + gap + " of " + table + " never landed ("
-                        + ofThisDate.size() + " of them on this business date)");
-                ofThisDate.stream().limit(MISSING_CHANGES_SHOWN - missing.size()).forEach(missing::add);
+                        + ofThisDate + " of them on this business date)");
+                missing.addAll(sources.query("select change_seq, op, " + Sql.ident(key) + inGap
+                        + " order by change_seq limit " + Math.max(0, MISSING_CHANGES_SHOWN - missing.size()), params,
+                        rs -> "change " + rs.getLong(1) + " (" + rs.getString(2) + " " + rs.getString(3) + ")"));
             }
         }
         return new ControlResult("change_sequence", "source", "raw", span[2], 0, landed, 0, 0, reasons.isEmpty(),

@@ -47,6 +47,9 @@ public class IntakeScheduler {
     ExpectedFiles expected;
 
     @Inject
+    com.finledger.integrity.pipeline.ChangeFileIntake changeFiles;
+
+    @Inject
     DataSource dataSource;
 
     @Inject
@@ -65,7 +68,7 @@ public class IntakeScheduler {
                             .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)));
             endpoint.ifPresent(builder::endpointOverride);
             sqsIntake = new SqsIntake(builder.build(), queueUrl.get(), deadLetterUrl.orElse(queueUrl.get() + "-dlq"),
-                    waitSeconds, intake, dataSource, clock);
+                    waitSeconds, intake, changeFiles, dataSource, clock);
         }
         return Optional.of(sqsIntake);
     }
@@ -95,6 +98,13 @@ public class IntakeScheduler {
     @Scheduled(identity = "intake-inventory-sweep", cron = "${finledger.intake.sweep-cron:0 15 7 * * ?}",
             timeZone = "Europe/London", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
+        if (sqs().isPresent()) {
+            // with events, DMS change files are announced; the sweep catches those whose event was lost
+            int changeFilesTaken = changeFiles.sweep("system:sweep");
+            if (changeFilesTaken > 0) {
+                LOG.warnf("inventory sweep took %d DMS change file(s) whose event never came", changeFilesTaken);
+            }
+        }
         var taken = intake.sweep("system:sweep");
         if (!taken.isEmpty()) {
             LOG.warnf("inventory sweep took %d partner file(s) whose event never came", taken.size());

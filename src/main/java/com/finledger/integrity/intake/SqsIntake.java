@@ -1,5 +1,6 @@
 package com.finledger.integrity.intake;
 
+import com.finledger.integrity.pipeline.ChangeFileIntake;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,7 +15,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The event intake: S3 {@code ObjectCreated} notifications from an SQS queue, long-polled. A message
+ * The event intake: S3 {@code ObjectCreated} notifications from an SQS queue, long-polled, for partner
+ * files and for the change files DMS writes (into the landing ledger per business date). A message
  * is deleted only after every file it announces has been taken and decided (committed); one that
  * fails stays, comes back after its visibility timeout, and after the queue's {@code maxReceiveCount}
  * SQS moves it to the dead-letter queue. Messages that are not S3 notifications, and everything
@@ -29,16 +31,18 @@ public class SqsIntake {
     private final String deadLetterUrl;
     private final int waitSeconds;
     private final PartnerFileIntake intake;
+    private final ChangeFileIntake changeFiles;
     private final DataSource dataSource;
     private final Clock clock;
 
     public SqsIntake(SqsClient sqs, String queueUrl, String deadLetterUrl, int waitSeconds, PartnerFileIntake intake,
-                     DataSource dataSource, Clock clock) {
+                     ChangeFileIntake changeFiles, DataSource dataSource, Clock clock) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.deadLetterUrl = deadLetterUrl;
         this.waitSeconds = waitSeconds;
         this.intake = intake;
+        this.changeFiles = changeFiles;
         this.dataSource = dataSource;
         this.clock = clock;
     }
@@ -66,8 +70,13 @@ public class SqsIntake {
             }
             try {
                 for (PartnerFileIntake.ObjectRef ref : refs) {
-                    if (intake.take(ref, "event", "system:intake").isPresent()) {
+                    if (intake.take(ref, "event", "system:intake").isPresent()
+                            || changeFiles.take(new ObjectStore.StoredObject(ref.key(), ref.versionId(), ref.size(),
+                            null, ref.arrivedAt(), java.util.Map.of()), "system:intake").isPresent()) {
                         taken++;
+                    } else {
+                        LOG.warnf("s3://%s/%s is neither a partner file nor a CDC change file; not taken", ref.bucket(),
+                                ref.key());
                     }
                 }
                 delete(queueUrl, m);

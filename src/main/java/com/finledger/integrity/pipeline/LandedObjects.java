@@ -23,7 +23,10 @@ public final class LandedObjects {
     private LandedObjects() {
     }
 
-    /** Records an object version; a version already recorded is left as it is. Returns whether it was new. */
+    /**
+     * Records an object version for one business date it holds; a version already recorded for that date is
+     * left as it is. Returns whether it was new.
+     */
     public static boolean record(Connection c, String dataset, LocalDate businessDate, StoredObject object,
                                  RowTotals totals,
                           Instant recordedAt) throws SQLException {
@@ -31,7 +34,7 @@ public final class LandedObjects {
                 insert into landed_object (dataset, business_date, object_key, version_id, sha256, size_bytes,
                                            row_count, arrived_at, recorded_at, row_fingerprint, row_amounts)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                on conflict (object_key, version_id) do nothing""")) {
+                on conflict (object_key, version_id, business_date) do nothing""")) {
             ps.setString(1, dataset);
             ps.setObject(2, businessDate);
             ps.setString(3, object.key());

@@ -109,7 +109,7 @@ public class RawLoader {
                 }
             };
             long rows = switch (source.kind()) {
-                case POSTGRES_CDC -> readDmsCsv(reader, sink);
+                case POSTGRES_CDC -> readDmsCsv(reader, dataset, landed.businessDate(), sink);
                 case REST_API -> readNdjson(reader, dataset, sink);
                 case PARTNER_FILES -> readPartnerCsv(reader, landed, sink, source.partnerDrop().orElseThrow());
             };
@@ -130,8 +130,15 @@ public class RawLoader {
         return new BufferedReader(new InputStreamReader(objectStore.open(object), charset));
     }
 
-    private static long readDmsCsv(Reader reader, RowSink sink) throws SQLException, IOException {
-        return LandedCsv.read(reader, ',', java.util.Optional.empty(), (lineNo, record) -> {
+    /** A DMS change file's lines of one business date (a file may hold several; each is recorded per date). */
+    private static long readDmsCsv(Reader reader, Dataset dataset, java.time.LocalDate date, RowSink sink)
+            throws SQLException, IOException {
+        String day = date.toString();
+        long[] rows = new long[1];
+        LandedCsv.read(reader, ',', java.util.Optional.empty(), (lineNo, record) -> {
+            if (!day.equals(record.get(dataset.businessDate()))) {
+                return;
+            }
             ObjectNode json = JSON.createObjectNode();
             record.forEach((field, value) -> {
                 if (!LocalDms.DMS_COLUMNS.contains(field)) {
@@ -140,7 +147,9 @@ public class RawLoader {
             });
             sink.accept(lineNo, record.get("Op"), Long.parseLong(record.get("change_seq")),
                     Instant.parse(record.get("commit_ts")), json.toString());
+            rows[0]++;
         });
+        return rows[0];
     }
 
     private static long readNdjson(Reader reader, Dataset dataset, RowSink sink) throws SQLException, IOException {

@@ -48,6 +48,15 @@ class SqsIntakeTest {
     ObjectStore store;
 
     @Inject
+    com.finledger.integrity.pipeline.ChangeFileIntake changeFiles;
+
+    @Inject
+    com.finledger.integrity.pipeline.LocalPipelineRunner pipeline;
+
+    @Inject
+    DemoWorldFixture fixture;
+
+    @Inject
     DataSource dataSource;
 
     @BeforeAll
@@ -73,7 +82,7 @@ class SqsIntakeTest {
     }
 
     private SqsIntake intake() {
-        return new SqsIntake(sqs, queue, dlq, 1, intake, dataSource, Clock.systemUTC());
+        return new SqsIntake(sqs, queue, dlq, 1, intake, changeFiles, dataSource, Clock.systemUTC());
     }
 
     private static String event(String bucket, String key, String version, long size) {
@@ -107,6 +116,33 @@ class SqsIntakeTest {
         assertEquals("ACCEPTED", intake.search("northbank_partner", java.time.LocalDate.parse("2026-12-09"), null, 5)
                 .get(0).state());
         assertEquals(0, intake().pollOnce().received(), "both deliveries were deleted");
+    }
+
+    @Test
+    void aDmsChangeFileIsRecordedOncePerBusinessDateItHolds() {
+        fixture.ensureDefaultWorld();
+        String header = "Op,commit_ts,change_seq,payment_id,merchant_id,processor,card_pan,amount_minor,currency,"
+                + "status,created_at,business_date\n";
+        String file = header
+                + "I,2026-12-20T23:59:58Z,900000001,PAY-X-1,M-1,alpha,tok_1111,1000,EUR,AUTHORIZED,2026-12-20T23:59:58Z,2026-12-20\n"
+                + "U,2026-12-21T00:00:01Z,900000002,PAY-X-1,M-1,alpha,tok_1111,1000,EUR,CAPTURED,2026-12-20T23:59:58Z,2026-12-20\n"
+                + "I,2026-12-21T00:00:02Z,900000003,PAY-X-2,M-2,beta,tok_2222,2500,GBP,AUTHORIZED,2026-12-21T00:00:02Z,2026-12-21\n";
+        ObjectStore.StoredObject o = store.put("landing/payments_ledger/src_payments/payments/20261221-000010.csv",
+                file.getBytes(StandardCharsets.UTF_8), Instant.parse("2026-12-21T00:00:10Z"), Map.of());
+        String body = event(intake.bucket(), o.key(), o.versionId(), o.size());
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
+
+        intake().pollOnce();
+        intake().pollOnce();
+
+        assertEquals(List.of("2026-12-20: 2", "2026-12-21: 1"), Jdbc.query(dataSource, """
+                select business_date || ': ' || row_count from landed_object where object_key = ? order by 1""",
+                List.of(o.key()), rs -> rs.getString(1)), "one landing record per business date, once");
+        pipeline.run("test");
+        assertEquals(List.of("2026-12-20: 2", "2026-12-21: 1"), Jdbc.query(dataSource, """
+                select business_date || ': ' || count(*) from raw.payments where object_key = ? group by business_date
+                order by 1""", List.of(o.key()), rs -> rs.getString(1)), "RAW loads each date's lines once");
     }
 
     @Test

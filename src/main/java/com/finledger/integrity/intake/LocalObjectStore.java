@@ -1,5 +1,6 @@
 package com.finledger.integrity.intake;
 
+import com.finledger.integrity.platform.Sha256;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,11 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,7 @@ public class LocalObjectStore implements ObjectStore {
     @Override
     public synchronized StoredObject put(String key, byte[] content, Instant arrivedAt, Map<String, String> metadata) {
         Path dir = objectDir(key);
-        String sha = sha256(content);
+        String sha = Sha256.hex(content);
         Optional<StoredObject> existing = head(key);
         if (existing.isPresent() && existing.get().sha256().equals(sha)) {
             return existing.get();
@@ -148,13 +146,5 @@ public class LocalObjectStore implements ObjectStore {
         json.put("arrivedAt", o.arrivedAt().toString());
         json.put("metadata", o.metadata());
         return json;
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

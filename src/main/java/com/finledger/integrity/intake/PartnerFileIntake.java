@@ -393,14 +393,25 @@ public class PartnerFileIntake {
         resume(actor);
         List<PartnerFile> taken = new ArrayList<>();
         for (Source source : catalogService.catalog().sources()) {
-            if (source.kind() != SourceKind.PARTNER_FILES) {
-                continue;
+            if (source.kind() == SourceKind.PARTNER_FILES) {
+                taken.addAll(sweepDrop(source, actor));
             }
-            for (StoredObject object : objectStore.list(source.partnerDrop().orElseThrow().dropPrefix())) {
-                ObjectRef ref = ObjectRef.of(bucket, object);
-                if (!known(ref)) {
-                    take(ref, "sweep", actor).ifPresent(taken::add);
-                }
+        }
+        return taken;
+    }
+
+    /** The sweep of one partner's drop prefix (after taking up files left undecided). */
+    public List<PartnerFile> sweep(Source source, String actor) {
+        resume(actor);
+        return sweepDrop(source, actor);
+    }
+
+    private List<PartnerFile> sweepDrop(Source source, String actor) {
+        List<PartnerFile> taken = new ArrayList<>();
+        for (StoredObject object : objectStore.list(source.partnerDrop().orElseThrow().dropPrefix())) {
+            ObjectRef ref = ObjectRef.of(bucket, object);
+            if (!known(ref)) {
+                take(ref, "sweep", actor).ifPresent(taken::add);
             }
         }
         return taken;

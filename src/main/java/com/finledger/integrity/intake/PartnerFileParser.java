@@ -1,5 +1,6 @@
 package com.finledger.integrity.intake;
 
+import com.finledger.integrity.platform.Sha256;
 import com.finledger.integrity.catalog.Catalog.Column;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.PartnerDrop;
@@ -17,12 +18,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +103,7 @@ public final class PartnerFileParser {
     }
 
     private Result run(InputStream in, LineSink sink) throws IOException {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         Charset charset = Charset.forName(drop.encoding());
         boolean utf8 = charset.equals(StandardCharsets.UTF_8);
         CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -200,7 +199,7 @@ public final class PartnerFileParser {
                 problem(lineNo, 3, "trailer declares totals " + declared.amounts() + ", the lines add up to " + parsed);
             }
         }
-        return new Result(HexFormat.of().formatHex(sha.digest()), bytes, rows, totals, declared, List.copyOf(problems),
+        return new Result(Sha256.hex(sha), bytes, rows, totals, declared, List.copyOf(problems),
                 moreProblems);
     }
 
@@ -470,13 +469,5 @@ public final class PartnerFileParser {
 
     private static String abbreviate(String value) {
         return value.length() > 40 ? value.substring(0, 40) + "…" : value;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,14 +1,12 @@
 package com.finledger.integrity.intake;
 
+import com.finledger.integrity.platform.Sha256;
 import java.io.InputStream;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +60,7 @@ public class S3ObjectStore implements ObjectStore {
 
     @Override
     public StoredObject put(String key, byte[] content, Instant arrivedAt, Map<String, String> metadata) {
-        String sha = sha256(content);
+        String sha = Sha256.hex(content);
         Optional<StoredObject> existing = head(key);
         if (existing.isPresent() && sha.equals(existing.get().sha256())) {
             return existing.get();
@@ -138,13 +136,5 @@ public class S3ObjectStore implements ObjectStore {
 
     private static String version(String versionId) {
         return versionId == null || versionId.isEmpty() ? "null" : versionId;
-    }
-
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package com.finledger.integrity.pipeline;
 
+import com.finledger.integrity.platform.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.audit.AuditLog;
@@ -17,13 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -143,7 +142,7 @@ public class ApiExtractor {
         Instant started = clock.instant();
         Map<LocalDate, ByteArrayOutputStream> byDate = new TreeMap<>();
         Map<LocalDate, RowTotals> totals = new TreeMap<>();
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         long rows = 0;
         try {
             Optional<String> token = Optional.empty();
@@ -174,7 +173,7 @@ public class ApiExtractor {
                     e.getMessage(), started, clock.instant()), actor);
             return Optional.empty();
         }
-        String checksum = HexFormat.of().formatHex(digest.digest());
+        String checksum = Sha256.hex(digest);
         boolean changed = !checksum.equals(ledger.checksum(c, source.name(), endpoint, window.from()));
         int landed = 0;
         StoredObject last = null;
@@ -201,14 +200,6 @@ public class ApiExtractor {
         try {
             return JSON.writeValueAsBytes(record);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package com.finledger.integrity.pipeline;
 
+import com.finledger.integrity.platform.Sha256;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.Catalog.SourceKind;
@@ -18,13 +19,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +87,7 @@ public class ChangeFileIntake {
         }
         Dataset d = dataset.get();
         Map<LocalDate, RowTotals> byDate = new TreeMap<>();
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         long[] bytes = new long[1];
         try (DigestInputStream in = new DigestInputStream(objectStore.open(object), sha) {
             @Override
@@ -120,7 +119,7 @@ public class ChangeFileIntake {
             throw new IllegalStateException(e);
         }
         StoredObject landed = new StoredObject(object.key(), object.versionId(), bytes[0],
-                HexFormat.of().formatHex(sha.digest()), object.arrivedAt(), object.metadata());
+                Sha256.hex(sha), object.arrivedAt(), object.metadata());
         Map<LocalDate, Long> recorded = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -161,14 +160,6 @@ public class ChangeFileIntake {
         return !com.finledger.integrity.platform.Jdbc.query(dataSource,
                 "select 1 from landed_object where object_key = ? and version_id = ? limit 1",
                 java.util.List.of(object.key(), object.versionId()), rs -> 1).isEmpty();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
 }

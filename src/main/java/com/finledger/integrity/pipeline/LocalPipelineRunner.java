@@ -118,6 +118,7 @@ public class LocalPipelineRunner {
                     };
                 }
             }
+            expectedFiles.check(actor);
             long rawRows = rawLoader.loadPending(c, catalog);
             List<ModelBuilder.ModelResult> results = new ArrayList<>();
             for (Dataset dataset : catalog.datasets().toList()) {
@@ -203,10 +204,7 @@ public class LocalPipelineRunner {
 
     /** The inventory sweep of the partner's drop prefix; each new file is validated and decided by the intake. */
     private int partnerFiles(Source source, String actor) {
-        int accepted = (int) intake.sweep(actor).stream().filter(f -> f.partner().equals(source.name())
-                && f.state().equals("ACCEPTED")).count();
-        expectedFiles.check(actor);
-        return accepted;
+        return (int) intake.sweep(source, actor).stream().filter(f -> f.state().equals("ACCEPTED")).count();
     }
 
     /** The latest finished run, if any. */

@@ -1,5 +1,6 @@
 package com.finledger.integrity.rules;
 
+import com.finledger.integrity.platform.Sha256;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.audit.AuditLog;
@@ -16,14 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,17 +177,13 @@ public class RuleService {
     }
 
     private static String hash(Map<String, String> files) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            files.forEach((name, content) -> {
-                sha.update(name.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(content.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            });
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Sha256.digest();
+        files.forEach((name, content) -> {
+            sha.update(name.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(content.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+        });
+        return Sha256.hex(sha);
     }
 }

@@ -53,7 +53,46 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
     public record Amount(String column, String currencyColumn, boolean decimal) {
     }
 
-    public record Partitioning(PartitionKind kind, Optional<Duration> window) {
+    /**
+     * How a dataset is cut into partitions: one per business date, or (operations datasets) one per
+     * micro-batch window of its time column, e.g. {@code 2026-11-02T10:15Z} for 10:15–10:30 UTC. A
+     * window partition belongs to the business date of the rows in it; the business-date partition of
+     * a windowed dataset stays as the roll-up that daily consumers wait for.
+     */
+    public record Partitioning(PartitionKind kind, Optional<Duration> window, Optional<String> timeColumn) {
+
+        public boolean windowed() {
+            return kind == PartitionKind.MICRO_BATCH && window.isPresent() && timeColumn.isPresent();
+        }
+
+        public long windowSeconds() {
+            return window.orElseThrow().toSeconds();
+        }
+
+        /** The key of the window holding an instant. */
+        public String windowKey(java.time.Instant at) {
+            long s = windowSeconds();
+            return windowKeyOfBucket(Math.floorDiv(at.getEpochSecond(), s), s);
+        }
+
+        /** The key of window number {@code bucket} (epoch seconds / window seconds). */
+        public static String windowKeyOfBucket(long bucket, long windowSeconds) {
+            return java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochSecond(bucket * windowSeconds));
+        }
+
+        /** The start of a window named by its key, if the key is one of this dataset's windows. */
+        public Optional<java.time.Instant> windowStart(String key) {
+            if (!windowed() || !key.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}Z")) {
+                return Optional.empty();
+            }
+            try {
+                java.time.Instant start = java.time.Instant.parse(key.substring(0, key.length() - 1) + ":00Z");
+                return start.getEpochSecond() % windowSeconds() == 0 ? Optional.of(start) : Optional.empty();
+            } catch (java.time.format.DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     public record Dataset(String name, String source, String table, String grain, SlaClass slaClass,

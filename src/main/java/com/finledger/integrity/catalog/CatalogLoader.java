@@ -233,7 +233,6 @@ public final class CatalogLoader {
         SlaClass sla = doc.enumValue(m, node, "sla_class", SlaClass.class, "dataset");
         Duration freshness = doc.duration(m, node, "freshness", "dataset");
         checkSla(doc, m.get("freshness"), sla, freshness);
-        Partitioning partitioning = readPartitioning(doc, m, node);
 
         List<Column> columns = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -253,6 +252,7 @@ public final class CatalogLoader {
         }
         Map<String, String> types = new HashMap<>();
         columns.forEach(c -> types.put(c.name(), c.type()));
+        Partitioning partitioning = readPartitioning(doc, m, node, types);
 
         List<String> pk = doc.textList(m, node, "primary_key", "dataset");
         for (String k : pk) {
@@ -314,25 +314,36 @@ public final class CatalogLoader {
         return new Amount(column, currency, decimal);
     }
 
-    private Partitioning readPartitioning(YamlDocument doc, Map<String, Node> m, Node owner) {
+    private Partitioning readPartitioning(YamlDocument doc, Map<String, Node> m, Node owner,
+                                          Map<String, String> types) {
         Node node = m.get("partitioning");
         if (node == null) {
             doc.error(owner, "dataset is missing 'partitioning'");
-            return new Partitioning(PartitionKind.BUSINESS_DATE, Optional.empty());
+            return new Partitioning(PartitionKind.BUSINESS_DATE, Optional.empty(), Optional.empty());
         }
-        Map<String, Node> pm = doc.mapping(node, "partitioning", Set.of("kind", "window"));
+        Map<String, Node> pm = doc.mapping(node, "partitioning", Set.of("kind", "window", "time_column"));
         PartitionKind kind = doc.enumValue(pm, node, "kind", PartitionKind.class, "partitioning");
         Optional<Duration> window = Optional.empty();
+        Optional<String> timeColumn = Optional.empty();
         if (kind == PartitionKind.MICRO_BATCH) {
             Duration w = doc.duration(pm, node, "window", "micro_batch partitioning");
-            if (!w.isZero() && Duration.ofDays(1).toMinutes() % Math.max(1, w.toMinutes()) != 0) {
-                doc.error(pm.get("window"), "micro-batch window must divide a day evenly, not " + w);
+            if (!w.isZero() && (w.toSeconds() % 60 != 0 || Duration.ofDays(1).toMinutes() % Math.max(1, w.toMinutes()) != 0)) {
+                doc.error(pm.get("window"), "micro-batch window must be whole minutes that divide a day evenly, not " + w);
             }
             window = Optional.of(w);
-        } else if (pm.containsKey("window")) {
-            doc.error(pm.get("window"), "'window' applies only to micro_batch partitioning");
+            String column = doc.text(pm, node, "time_column", "micro_batch partitioning");
+            if (!column.isEmpty() && !"timestamp".equals(types.get(column))) {
+                doc.error(pm.get("time_column"), "time_column '" + column + "' must be a declared timestamp column");
+            }
+            timeColumn = column.isEmpty() ? Optional.empty() : Optional.of(column);
+        } else {
+            for (String key : List.of("window", "time_column")) {
+                if (pm.containsKey(key)) {
+                    doc.error(pm.get(key), "'" + key + "' applies only to micro_batch partitioning");
+                }
+            }
         }
-        return new Partitioning(kind, window);
+        return new Partitioning(kind, window, timeColumn);
     }
 
     private void checkSla(YamlDocument doc, Node at, SlaClass sla, Duration freshness) {

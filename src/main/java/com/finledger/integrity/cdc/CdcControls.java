@@ -12,7 +12,11 @@ import jakarta.inject.Inject;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import com.finledger.integrity.catalog.Catalog;
+import com.finledger.integrity.warehouse.PostgresDialect;
 import javax.sql.DataSource;
 
 /**
@@ -126,6 +130,72 @@ public class CdcControls {
         }
         return new ControlResult("change_sequence", "source", "raw", span[2], 0, landed, 0, 0, reasons.isEmpty(),
                 reasons, missing);
+    }
+
+    /**
+     * {@code change_sequence} for each micro-batch window of a windowed dataset's business date: the
+     * window's changes in the source (up to RAW's high-water mark) against those RAW holds, and every
+     * hole attributed to the windows its missing changes belong to.
+     */
+    public Map<String, ControlResult> changeSequenceByWindow(Source source, Dataset dataset, LocalDate date) {
+        Map<String, ControlResult> results = new TreeMap<>();
+        if (!warehouse.tableExists("raw", dataset.name())) {
+            return results;
+        }
+        String table = source.schema() + "." + dataset.table();
+        String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
+        String raw = Sql.qualified("raw", dataset.name());
+        long seconds = dataset.partitioning().windowSeconds();
+        String time = dataset.partitioning().timeColumn().orElseThrow();
+        String sourceBucket = PostgresDialect.INSTANCE.windowBucket(Sql.ident(time), false, seconds);
+        String rawBucket = warehouse.dialect().windowBucket(warehouse.dialect().jsonText("record", time), true, seconds);
+        long highWater = warehouse.query("select coalesce(max(change_seq), 0) from " + raw, List.of(),
+                rs -> rs.getLong(1)).get(0);
+        Map<String, long[]> counts = new TreeMap<>();
+        sources.query("select " + sourceBucket + ", count(*), min(change_seq), max(change_seq) from " + changes
+                + " where " + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ? group by 1",
+                List.of(date, highWater), rs -> rs.getObject(1) == null ? null : counts.put(key(rs.getObject(1), seconds),
+                        new long[] {rs.getLong(2), 0, rs.getLong(3), rs.getLong(4)}));
+        warehouse.query("select " + rawBucket + ", count(distinct change_seq) from " + raw
+                + " where business_date = ? group by 1", List.of(date), rs -> rs.getObject(1) == null ? 0L
+                : (counts.computeIfAbsent(key(rs.getObject(1), seconds), k -> new long[4])[1] = rs.getLong(2)));
+        long from = counts.values().stream().filter(c -> c[0] > 0).mapToLong(c -> c[2]).min().orElse(0);
+        long to = counts.values().stream().filter(c -> c[0] > 0).mapToLong(c -> c[3]).max().orElse(-1);
+        Map<String, List<String>> reasons = new TreeMap<>();
+        Map<String, List<String>> missing = new TreeMap<>();
+        if (to >= from) {
+            String key = dataset.primaryKey().get(0);
+            for (Gap gap : gaps(raw, from, to)) {
+                Map<String, Long> perWindow = new TreeMap<>();
+                sources.query("select " + sourceBucket + ", change_seq, op, " + Sql.ident(key) + " from " + changes
+                        + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate())
+                        + " = ? order by change_seq", List.of(gap.from(), gap.to(), date), rs -> {
+                            String window = key(rs.getObject(1), seconds);
+                            if (window == null) {
+                                return null;
+                            }
+                            perWindow.merge(window, 1L, Long::sum);
+                            List<String> shown = missing.computeIfAbsent(window, k -> new ArrayList<>());
+                            if (shown.size() < MISSING_CHANGES_SHOWN) {
+                                shown.add("change " + rs.getLong(2) + " (" + rs.getString(3) + " " + rs.getString(4) + ")");
+                            }
+                            return window;
+                        });
+                perWindow.forEach((window, n) -> reasons.computeIfAbsent(window, k -> new ArrayList<>())
+                        .add("change sequence gap: changes " + gap + " of " + table + " never landed (" + n
+                                + " of them in this window)"));
+            }
+        }
+        counts.forEach((window, c) -> {
+            List<String> why = reasons.getOrDefault(window, List.of());
+            results.put(window, new ControlResult("change_sequence", "source", "raw", c[0], 0, c[1], 0, 0,
+                    why.isEmpty(), why, missing.getOrDefault(window, List.of())));
+        });
+        return results;
+    }
+
+    private static String key(Object bucket, long seconds) {
+        return bucket == null ? null : Catalog.Partitioning.windowKeyOfBucket(((Number) bucket).longValue(), seconds);
     }
 
     /** Holes in the distinct change sequences RAW holds within {@code [from, to]} (gaps-and-islands in SQL). */

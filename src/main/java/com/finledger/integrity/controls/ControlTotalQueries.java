@@ -23,6 +23,14 @@ public final class ControlTotalQueries {
      * its effective record unless it is a delete.
      */
     public static String raw(WarehouseDialect d, Dataset dataset) {
+        return raw(d, dataset, false);
+    }
+
+    /**
+     * The measures of RAW, STAGING or a source per micro-batch window of the business date: the same
+     * queries with a leading {@code part} column (the window number) and one row per window and currency.
+     */
+    public static String raw(WarehouseDialect d, Dataset dataset, boolean byWindow) {
         List<String> keys = new ArrayList<>();
         for (String k : dataset.primaryKey()) {
             keys.add(d.jsonText("record", k));
@@ -30,42 +38,70 @@ public final class ControlTotalQueries {
         String amount = d.toNumber(d.jsonText("record", dataset.amount().column()))
                 + (dataset.amount().decimal() ? " * 100" : "");
         return versioned(d, keys, "change_seq", "op", amount, d.jsonText("record", dataset.amount().currencyColumn()),
-                Sql.qualified("raw", dataset.name()), "business_date = ?");
+                Sql.qualified("raw", dataset.name()), "business_date = ?",
+                byWindow ? window(d, dataset, d.jsonText("record", timeColumn(dataset)), true) : null);
+    }
+
+    private static String timeColumn(Dataset dataset) {
+        return dataset.partitioning().timeColumn().orElseThrow(() -> new IllegalArgumentException(
+                dataset.name() + " is not partitioned by micro-batch windows"));
+    }
+
+    private static String window(WarehouseDialect d, Dataset dataset, String time, boolean isText) {
+        return d.windowBucket(time, isText, dataset.partitioning().windowSeconds());
     }
 
     /** A CDC source ledger's change log: the same versioned measures, computed on the source. */
     public static String sourceChangeLog(WarehouseDialect d, String schema, Dataset dataset) {
+        return sourceChangeLog(d, schema, dataset, false);
+    }
+
+    public static String sourceChangeLog(WarehouseDialect d, String schema, Dataset dataset, boolean byWindow) {
         List<String> keys = dataset.primaryKey().stream().map(d::text).toList();
         return versioned(d, keys, "change_seq", "op", "cast(" + dataset.amount().column() + " as numeric)",
                 dataset.amount().currencyColumn(), Sql.qualified(schema, dataset.table() + "_changes"),
-                Sql.ident(dataset.businessDate()) + " = ?");
+                Sql.ident(dataset.businessDate()) + " = ?",
+                byWindow ? window(d, dataset, Sql.ident(timeColumn(dataset)), false) : null);
     }
 
     /** An API source's own table: one row per record, its change timestamp as epoch microseconds. */
     public static String sourceTable(WarehouseDialect d, String schema, Dataset dataset) {
+        return sourceTable(d, schema, dataset, false);
+    }
+
+    public static String sourceTable(WarehouseDialect d, String schema, Dataset dataset, boolean byWindow) {
         String seq = "cast(extract(epoch from " + Sql.ident(dataset.changeSequence()) + ") * 1000000 as bigint)";
         return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text(seq),
                 "cast(" + dataset.amount().column() + " as numeric)", dataset.amount().currencyColumn(),
-                Sql.qualified(schema, dataset.table()), Sql.ident(dataset.businessDate()) + " = ?");
+                Sql.qualified(schema, dataset.table()), Sql.ident(dataset.businessDate()) + " = ?",
+                byWindow ? window(d, dataset, Sql.ident(timeColumn(dataset)), false) : null);
     }
 
     /** STAGING: typed, one row per key, with the change sequence it was built from. */
     public static String staging(WarehouseDialect d, Dataset dataset) {
+        return staging(d, dataset, false);
+    }
+
+    public static String staging(WarehouseDialect d, Dataset dataset, boolean byWindow) {
         String amount = "cast(" + dataset.amount().column() + " as numeric)" + (dataset.amount().decimal() ? " * 100" : "");
         return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text("change_seq"), amount,
                 dataset.amount().currencyColumn(), Sql.qualified("staging", dataset.name()),
-                Sql.ident(dataset.businessDate()) + " = ?");
+                Sql.ident(dataset.businessDate()) + " = ?",
+                byWindow ? window(d, dataset, Sql.ident(timeColumn(dataset)), false) : null);
     }
 
     /** CURATED: one row per curated key; no change sequence, so the fingerprint covers keys only. */
     public static String curated(WarehouseDialect d, String table, List<String> primaryKey, String amountColumn,
                                  String currencyColumn, String businessDateColumn) {
         return flat(d, primaryKey.stream().map(d::text).toList(), "''", "cast(" + amountColumn + " as numeric)",
-                currencyColumn, Sql.qualified("curated", table), Sql.ident(businessDateColumn) + " = ?");
+                currencyColumn, Sql.qualified("curated", table), Sql.ident(businessDateColumn) + " = ?", null);
     }
 
     private static String versioned(WarehouseDialect d, List<String> keys, String seq, String op, String amount,
-                                     String currency, String table, String filter) {
+                                     String currency, String table, String filter, String part) {
+        String partSelect = part == null ? "" : part + " as part, ";
+        String partCarry = part == null ? "" : "max(part) as part, ";
+        String partOut = part == null ? "" : "part, ";
         List<String> keyAliases = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             keyAliases.add("k" + i);
@@ -79,12 +115,12 @@ public final class ControlTotalQueries {
         }
         return """
                 with landed as (
-                    select %s%s as change_seq, %s as op, %s as amount, %s as currency
+                    select %s%s%s as change_seq, %s as op, %s as amount, %s as currency
                     from %s
                     where %s
                 ),
                 versions as (
-                    select %s, change_seq, max(op) as op, max(amount) as amount, max(currency) as currency,
+                    select %s, change_seq, %smax(op) as op, max(amount) as amount, max(currency) as currency,
                            count(*) as copies
                     from landed
                     group by %s, change_seq
@@ -94,7 +130,7 @@ public final class ControlTotalQueries {
                            row_number() over (partition by %s order by change_seq desc) as recency
                     from versions v
                 )
-                select currency,
+                select %scurrency,
                        sum(copies) as row_count,
                        sum(cast(copies as numeric) * h) as row_fp,
                        sum(copies * amount) as row_amount,
@@ -107,17 +143,17 @@ public final class ControlTotalQueries {
                        %s as superseded_rows,
                        %s as deleted_keys
                 from ranked
-                group by currency""".formatted(selectKeys, seq, op, amount, currency, table, filter, keyList, keyList,
-                d.hash64(hashParts), keyList, d.countIf("recency = 1 and op <> 'D'"), d.countIf("recency > 1"),
-                d.countIf("recency = 1 and op = 'D'"));
+                group by %scurrency""".formatted(partSelect, selectKeys, seq, op, amount, currency, table, filter,
+                keyList, partCarry, keyList, d.hash64(hashParts), keyList, partOut, d.countIf("recency = 1 and op <> 'D'"), d.countIf("recency > 1"),
+                d.countIf("recency = 1 and op = 'D'"), partOut);
     }
 
     private static String flat(WarehouseDialect d, List<String> keys, String seqText, String amount, String currency,
-                               String table, String filter) {
+                               String table, String filter, String part) {
         List<String> hashParts = new ArrayList<>(keys);
         hashParts.add(seqText);
         return """
-                select %s as currency,
+                select %s%s as currency,
                        count(*) as row_count,
                        sum(%s) as row_fp,
                        sum(%s) as row_amount,
@@ -127,7 +163,7 @@ public final class ControlTotalQueries {
                        0 as dup_rows, 0 as dup_fp, 0 as dup_amount, 0 as superseded_rows, 0 as deleted_keys
                 from %s
                 where %s
-                group by %s""".formatted(currency, d.hash64(hashParts), amount, d.hash64(hashParts), amount, table,
-                filter, currency);
+                group by %s%s""".formatted(part == null ? "" : part + " as part, ", currency, d.hash64(hashParts), amount,
+                d.hash64(hashParts), amount, table, filter, part == null ? "" : part + ", ", currency);
     }
 }

@@ -17,7 +17,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import com.finledger.integrity.catalog.Catalog.Partitioning;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +32,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ControlTotalService {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public static final String SOURCE = "source";
     public static final String LANDING = "landing";
@@ -65,6 +71,94 @@ public class ControlTotalService {
         return totals;
     }
 
+    /**
+     * Control totals of every micro-batch window of a windowed dataset's business date, in every layer:
+     * one grouped query per layer, window key to layer to total. Rows whose time is missing or not a
+     * timestamp belong to no window (the business-date partition still counts them).
+     */
+    public Map<String, Map<String, ControlTotal>> computeWindows(Source source, Dataset dataset, LocalDate date,
+                                                                 Connection app) throws SQLException {
+        long seconds = dataset.partitioning().windowSeconds();
+        Map<String, Map<String, ControlTotal>> windows = new TreeMap<>();
+        BiConsumer<String, Map<String, ControlTotal>> put = (layer, byWindow) -> byWindow.forEach(
+                (key, total) -> windows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(layer, total));
+        if (source.kind() == SourceKind.POSTGRES_CDC) {
+            put.accept(SOURCE, runByWindow(sources, ControlTotalQueries.sourceChangeLog(PostgresDialect.INSTANCE,
+                    source.schema(), dataset, true), dataset.name(), SOURCE, date, seconds));
+        } else if (source.kind() == SourceKind.REST_API) {
+            put.accept(SOURCE, runByWindow(sources, ControlTotalQueries.sourceTable(PostgresDialect.INSTANCE,
+                    source.schema(), dataset, true), dataset.name(), SOURCE, date, seconds));
+        }
+        put.accept(LANDING, landingByWindow(app, dataset.name(), date));
+        if (warehouse.tableExists("raw", dataset.name())) {
+            put.accept(RAW, runByWindow(warehouse, ControlTotalQueries.raw(warehouse.dialect(), dataset, true),
+                    dataset.name(), RAW, date, seconds));
+        }
+        if (warehouse.tableExists("staging", dataset.name())) {
+            put.accept(STAGING, runByWindow(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset, true),
+                    dataset.name(), STAGING, date, seconds));
+        }
+        for (var entry : windows.entrySet()) {
+            Map<String, ControlTotal> ordered = emptyLayers(source, dataset, entry.getKey());
+            ordered.putAll(entry.getValue());
+            entry.setValue(ordered);
+        }
+        return windows;
+    }
+
+    /** Every layer of a partition that holds nothing. */
+    public Map<String, ControlTotal> emptyLayers(Source source, Dataset dataset, String partition) {
+        Map<String, ControlTotal> layers = new LinkedHashMap<>();
+        for (String layer : source.kind() == SourceKind.PARTNER_FILES ? List.of(LANDING, RAW, STAGING)
+                : List.of(SOURCE, LANDING, RAW, STAGING)) {
+            layers.put(layer, empty(dataset.name(), partition, layer));
+        }
+        return layers;
+    }
+
+    private static Map<String, ControlTotal> runByWindow(Warehouse where, String sql, String dataset, String layer,
+                                                         LocalDate date, long windowSeconds) {
+        Map<String, List<ControlTotal>> parts = new LinkedHashMap<>();
+        where.query(sql, List.of(date), rs -> {
+            long bucket = rs.getLong("part");
+            if (!rs.wasNull()) {
+                String key = Partitioning.windowKeyOfBucket(bucket, windowSeconds);
+                parts.computeIfAbsent(key, k -> new ArrayList<>()).add(currencyRow(rs, dataset, key, layer));
+            }
+            return bucket;
+        });
+        Map<String, ControlTotal> totals = new LinkedHashMap<>();
+        parts.forEach((key, rows) -> totals.put(key, add(rows, dataset, key, layer)));
+        return totals;
+    }
+
+    /** Landing totals per window were recorded with each object that holds rows of the window. */
+    private static Map<String, ControlTotal> landingByWindow(Connection app, String dataset, LocalDate date)
+            throws SQLException {
+        Map<String, ControlTotal> totals = new LinkedHashMap<>();
+        try (PreparedStatement ps = app.prepareStatement("""
+                select w.window_key, sum(w.row_count), sum(w.row_fingerprint), jsonb_agg(w.row_amounts)::text
+                from landed_window w join landed_object o on o.id = w.landed_object_id
+                where o.dataset = ? and o.business_date = ? group by w.window_key order by w.window_key""")) {
+            ps.setString(1, dataset);
+            ps.setObject(2, date);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    Amounts amounts = new Amounts();
+                    for (var part : JSON.readTree(rs.getString(4))) {
+                        amounts = amounts.plus(Amounts.fromJson(part.toString()));
+                    }
+                    totals.put(key, new ControlTotal(dataset, key, LANDING, 0, null, rs.getLong(2),
+                            wrap(rs.getBigDecimal(3)), amounts, null, null, null, 0, 0, new Amounts(), 0, 0));
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return totals;
+    }
+
     public ControlTotal computeCurated(CuratedDataset curated, LocalDate date) {
         String partition = date.toString();
         if (!warehouse.tableExists("curated", curated.name())) {
@@ -77,16 +171,23 @@ public class ControlTotalService {
 
     private static ControlTotal run(Warehouse where, String sql, String dataset, String partition, String layer,
                                     LocalDate date) {
-        List<ControlTotal> perCurrency = where.query(sql, List.of(date), rs -> {
-            String currency = rs.getString("currency");
-            Amounts row = new Amounts().add(currency, decimal(rs, "row_amount"));
-            Amounts eff = new Amounts().add(currency, decimal(rs, "eff_amount"));
-            Amounts dup = new Amounts().add(currency, decimal(rs, "dup_amount"));
-            return new ControlTotal(dataset, partition, layer, 0, null, rs.getLong("row_count"),
-                    wrap(rs.getBigDecimal("row_fp")), row, rs.getLong("eff_count"), wrap(rs.getBigDecimal("eff_fp")),
-                    eff, rs.getLong("dup_rows"), wrap(rs.getBigDecimal("dup_fp")), dup, rs.getLong("superseded_rows"),
-                    rs.getLong("deleted_keys"));
-        });
+        return add(where.query(sql, List.of(date), rs -> currencyRow(rs, dataset, partition, layer)), dataset, partition,
+                layer);
+    }
+
+    private static ControlTotal currencyRow(ResultSet rs, String dataset, String partition, String layer)
+            throws SQLException {
+        String currency = rs.getString("currency");
+        Amounts row = new Amounts().add(currency, decimal(rs, "row_amount"));
+        Amounts eff = new Amounts().add(currency, decimal(rs, "eff_amount"));
+        Amounts dup = new Amounts().add(currency, decimal(rs, "dup_amount"));
+        return new ControlTotal(dataset, partition, layer, 0, null, rs.getLong("row_count"),
+                wrap(rs.getBigDecimal("row_fp")), row, rs.getLong("eff_count"), wrap(rs.getBigDecimal("eff_fp")),
+                eff, rs.getLong("dup_rows"), wrap(rs.getBigDecimal("dup_fp")), dup, rs.getLong("superseded_rows"),
+                rs.getLong("deleted_keys"));
+    }
+
+    private static ControlTotal add(List<ControlTotal> perCurrency, String dataset, String partition, String layer) {
         ControlTotal sum = empty(dataset, partition, layer);
         for (ControlTotal t : perCurrency) {
             sum = new ControlTotal(dataset, partition, layer, 0, null, sum.rowCount() + t.rowCount(),

@@ -31,6 +31,12 @@ public class Controls {
     /** Controls of a source dataset's partition: source → landing → raw → staging. */
     public List<ControlResult> reconcile(SourceKind kind, Dataset dataset, LocalDate date, Map<String, ControlTotal> t,
                                          long quarantined) {
+        return reconcile(kind, dataset, date, null, t, quarantined);
+    }
+
+    /** The same controls for one micro-batch window of the business date ({@code window} null: the whole date). */
+    public List<ControlResult> reconcile(SourceKind kind, Dataset dataset, LocalDate date, java.time.Instant window,
+                                         Map<String, ControlTotal> t, long quarantined) {
         List<ControlResult> results = new ArrayList<>();
         ControlTotal landing = t.get(LANDING);
         ControlTotal raw = t.get(RAW);
@@ -45,7 +51,7 @@ public class Controls {
                 && staging.keyFingerprint().equals(raw.keyFingerprint()) && staging.amounts().sameAs(raw.amounts());
         results.add(balance("raw_to_staging", RAW, STAGING, raw.rowCount(), 0, staging.rowCount() - quarantined,
                 quarantined, notCarried, raw.keyFingerprint(), staging.keyFingerprint(), raw.amounts(),
-                staging.amounts(), stagingMatches ? List.of() : rawVersusStaging(dataset, date)));
+                staging.amounts(), stagingMatches ? List.of() : rawVersusStaging(dataset, date, window)));
         return results;
     }
 
@@ -107,20 +113,34 @@ public class Controls {
     }
 
     /** Effective keys in RAW that STAGING lacks or holds at another change sequence, and the reverse. */
-    private List<String> rawVersusStaging(Dataset dataset, LocalDate date) {
+    private List<String> rawVersusStaging(Dataset dataset, LocalDate date, java.time.Instant window) {
         if (!warehouse.tableExists("staging", dataset.name())) {
             return List.of();
         }
         WarehouseDialect d = warehouse.dialect();
+        String rawWindow = "";
+        String stagedWindow = "";
+        List<Object> params = new ArrayList<>(List.of(date));
+        if (window != null) {
+            long seconds = dataset.partitioning().windowSeconds();
+            String time = dataset.partitioning().timeColumn().orElseThrow();
+            rawWindow = " and " + d.windowBucket(d.jsonText("record", time), true, seconds) + " = ?";
+            stagedWindow = " and " + d.windowBucket(Sql.ident(time), false, seconds) + " = ?";
+            params.add(window.getEpochSecond() / seconds);
+        }
+        params.add(date);
+        if (window != null) {
+            params.add(window.getEpochSecond() / dataset.partitioning().windowSeconds());
+        }
         String key = dataset.primaryKey().get(0);
         String sql = """
                 with latest as (
                     select %s as k, change_seq, op,
                            row_number() over (partition by %s order by change_seq desc) as recency
-                    from %s where business_date = ?
+                    from %s where business_date = ?%s
                 ),
                 raw_keys as (select k, change_seq from latest where recency = 1 and op <> 'D'),
-                staged as (select %s as k, change_seq from %s where %s = ?)
+                staged as (select %s as k, change_seq from %s where %s = ?%s)
                 select coalesce(r.k, s.k) as k,
                        case when s.k is null then 'in raw, missing in staging'
                             when r.k is null then 'in staging, not in raw'
@@ -129,9 +149,9 @@ public class Controls {
                 where r.k is null or s.k is null or r.change_seq <> s.change_seq
                 order by 1
                 limit %d""".formatted(d.jsonText("record", key), d.jsonText("record", key),
-                Sql.qualified("raw", dataset.name()), d.text(key), Sql.qualified("staging", dataset.name()),
-                Sql.ident(dataset.businessDate()), DIFFERING_KEYS_SHOWN);
-        return warehouse.query(sql, List.of(date, date), rs -> rs.getString(1) + ": " + rs.getString(2));
+                Sql.qualified("raw", dataset.name()), rawWindow, d.text(key), Sql.qualified("staging", dataset.name()),
+                Sql.ident(dataset.businessDate()), stagedWindow, DIFFERING_KEYS_SHOWN);
+        return warehouse.query(sql, params, rs -> rs.getString(1) + ": " + rs.getString(2));
     }
 
     private List<String> stagingVersusCurated(String curated, List<String> rowsFrom, String key, LocalDate date) {

@@ -18,8 +18,37 @@ public final class RowTotals {
     /** Minor units that fit a long are summed exactly as longs (the common case), and folded in on read. */
     private final java.util.HashMap<String, long[]> fast = new java.util.HashMap<>();
 
+    /** Per micro-batch window of a windowed dataset (window key to totals); null when not windowed. */
+    private final Map<String, RowTotals> windows;
+
+    public RowTotals() {
+        this.windows = null;
+    }
+
+    private RowTotals(boolean windowed) {
+        this.windows = windowed ? new java.util.TreeMap<>() : null;
+    }
+
+    /** Totals for records of a dataset: cut by micro-batch window too when the dataset is windowed. */
+    public static RowTotals of(Dataset dataset) {
+        return new RowTotals(dataset.partitioning().windowed());
+    }
+
+    /** The totals of each micro-batch window the records fell in (empty unless made by {@link #of}). */
+    public Map<String, RowTotals> windows() {
+        return windows == null ? Map.of() : windows;
+    }
+
     /** Adds one record given as column name to value text. */
     public void add(Dataset dataset, Map<String, ?> record, String changeSequence) {
+        if (windows != null) {
+            Object time = record.get(dataset.partitioning().timeColumn().orElseThrow());
+            java.time.Instant at = time == null ? null : Timestamps.parse(time.toString());
+            if (at != null) {
+                windows.computeIfAbsent(dataset.partitioning().windowKey(at), k -> new RowTotals())
+                        .add(dataset, record, changeSequence);
+            }
+        }
         List<String> key = new ArrayList<>(dataset.primaryKey().size());
         for (String column : dataset.primaryKey()) {
             Object v = record.get(column);

@@ -242,9 +242,13 @@ public class PullWindowLedger {
 
     /** The {@code pull_windows} control of an API dataset's partition: its day is covered by pulled windows only. */
     public ControlResult control(Source source, Dataset dataset, LocalDate date) {
-        String endpoint = source.endpoint().orElseThrow();
         Instant dayFrom = date.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant dayTo = dayFrom.plus(Duration.ofDays(1));
+        return control(source, dataset, dayFrom, dayFrom.plus(Duration.ofDays(1)));
+    }
+
+    /** The same control over any span of time, e.g. one micro-batch window partition. */
+    public ControlResult control(Source source, Dataset dataset, Instant dayFrom, Instant dayTo) {
+        String endpoint = source.endpoint().orElseThrow();
         List<String> reasons = issues(source.name(), endpoint).stream().filter(i -> i.touches(dayFrom, dayTo))
                 .map(Issue::detail).toList();
         List<Window> covering = windows(source.name(), endpoint).stream()

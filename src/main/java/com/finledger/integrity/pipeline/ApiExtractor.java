@@ -159,7 +159,7 @@ public class ApiExtractor {
                     out.writeBytes(line);
                     out.write('\n');
                     Long seq = RawLoader.changeSequence(asText(landedRecord.get(dataset.changeSequence())));
-                    totals.computeIfAbsent(date, d -> new RowTotals()).add(dataset, landedRecord,
+                    totals.computeIfAbsent(date, d -> RowTotals.of(dataset)).add(dataset, landedRecord,
                             seq == null ? null : seq.toString());
                     rows++;
                 }

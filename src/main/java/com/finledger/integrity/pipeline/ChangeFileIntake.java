@@ -111,7 +111,7 @@ public class ChangeFileIntake {
                 }
                 Map<String, String> row = new LinkedHashMap<>();
                 d.columns().forEach(col -> row.put(col.name(), record.get(col.name())));
-                byDate.computeIfAbsent(date, x -> new RowTotals()).add(d, row, record.get("change_seq"));
+                byDate.computeIfAbsent(date, x -> RowTotals.of(d)).add(d, row, record.get("change_seq"));
             });
         } catch (IOException e) {
             throw new IllegalStateException("cannot read change file " + object.key() + ": " + e.getMessage(), e);

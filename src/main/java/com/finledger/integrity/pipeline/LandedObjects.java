@@ -34,7 +34,8 @@ public final class LandedObjects {
                 insert into landed_object (dataset, business_date, object_key, version_id, sha256, size_bytes,
                                            row_count, arrived_at, recorded_at, row_fingerprint, row_amounts)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                on conflict (object_key, version_id, business_date) do nothing""")) {
+                on conflict (object_key, version_id, business_date) do nothing
+                returning id""")) {
             ps.setString(1, dataset);
             ps.setObject(2, businessDate);
             ps.setString(3, object.key());
@@ -46,7 +47,35 @@ public final class LandedObjects {
             ps.setTimestamp(9, Timestamp.from(recordedAt));
             ps.setLong(10, totals.fingerprint());
             ps.setString(11, totals.amounts().toJson());
-            return ps.executeUpdate() == 1;
+            long id;
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                id = rs.getLong(1);
+            }
+            recordWindows(c, id, totals.windows());
+            return true;
+        }
+    }
+
+    private static void recordWindows(Connection c, long landedObjectId, Map<String, RowTotals> windows)
+            throws SQLException {
+        if (windows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into landed_window (landed_object_id, window_key, row_count, row_fingerprint, row_amounts)
+                values (?, ?, ?, ?, ?::jsonb)""")) {
+            for (var window : windows.entrySet()) {
+                ps.setLong(1, landedObjectId);
+                ps.setString(2, window.getKey());
+                ps.setLong(3, window.getValue().rows());
+                ps.setLong(4, window.getValue().fingerprint());
+                ps.setString(5, window.getValue().amounts().toJson());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -140,7 +140,7 @@ public class LocalDms {
             List<String> header = new ArrayList<>(DMS_COLUMNS);
             dataset.columns().forEach(col -> header.add(col.name()));
             List<List<String>> rows = new ArrayList<>(part.size());
-            RowTotals totals = new RowTotals();
+            RowTotals totals = RowTotals.of(dataset);
             for (Change change : part) {
                 totals.add(dataset, change.row(), Long.toString(change.seq()));
                 List<String> row = new ArrayList<>(header.size());

@@ -83,7 +83,12 @@ public class EvaluationScheduler {
                 where state not in ('READY', 'READY_WITH_EXCEPTION') order by dataset, partition_key""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                open.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(LocalDate.parse(rs.getString(2)));
+                // a micro-batch window is evaluated with (and as part of) its business date
+                LocalDate date = LocalDate.parse(rs.getString(2).substring(0, 10));
+                List<LocalDate> dates = open.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                if (!dates.contains(date)) {
+                    dates.add(date);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -82,6 +82,9 @@ public class PartitionEvaluator {
     ReadinessCache cache;
 
     @Inject
+    WindowPartitions windowPartitions;
+
+    @Inject
     Clock clock;
 
     public record Evaluation(long id, PartitionReadiness readiness, List<ControlTotal> totals,
@@ -108,6 +111,7 @@ public class PartitionEvaluator {
                 List<ControlTotal> totals = new ArrayList<>();
                 List<ControlResult> results = new ArrayList<>();
                 List<String> blocking = new ArrayList<>();
+                List<WindowPartitions.Window> windows = List.of();
                 if (dataset.isPresent()) {
                     Source source = catalog.sourceOf(dataset.get());
                     Map<String, ControlTotal> byLayer = controlTotals.compute(source, dataset.get(), date, c);
@@ -120,6 +124,9 @@ public class PartitionEvaluator {
                         results.add(pullWindows.control(source, dataset.get(), date));
                     } else {
                         results.add(expectedFiles.control(source, dataset.get(), date));
+                    }
+                    if (dataset.get().partitioning().windowed()) {
+                        windows = windowPartitions.derive(c, source, dataset.get(), date, results, outcomes);
                     }
                 } else {
                     evaluateCurated(c, catalog, curated.get(), date, totals, results, blocking);
@@ -145,8 +152,12 @@ public class PartitionEvaluator {
                     PartitionReadiness after = apply(c, datasetName, partition, verdict, summary, evaluationId, actor,
                             blocking);
                     finishEvaluation(c, evaluationId, verdict);
+                    for (WindowPartitions.Window w : windows) {
+                        storeWindow(c, datasetName, w, actor);
+                    }
                     c.commit();
                     cache.invalidate(datasetName, partition);
+                    windows.forEach(w -> cache.invalidate(datasetName, w.key()));
                     return new Evaluation(evaluationId, after, totals, results, outcomes, blocking);
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -169,6 +180,18 @@ public class PartitionEvaluator {
             throw new IllegalStateException("evaluation of " + datasetName + " " + partition + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** A window partition's evaluation: recorded, stored and applied like the date's, in the same transaction. */
+    private void storeWindow(Connection c, String dataset, WindowPartitions.Window w, String actor) throws SQLException {
+        long id = startEvaluation(c, dataset, w.key(), actor);
+        for (ControlTotal t : w.totals()) {
+            controlTotals.store(c, id, t, clock.instant());
+        }
+        storeResults(c, id, dataset, w.key(), w.controls(), w.rules());
+        ReadinessState verdict = w.blocking().isEmpty() ? ReadinessState.READY : ReadinessState.BLOCKED;
+        apply(c, dataset, w.key(), verdict, summary(w.controls(), w.rules(), w.blocking()), id, actor, w.blocking());
+        finishEvaluation(c, id, verdict);
     }
 
     private void evaluateCurated(Connection c, Catalog catalog, CuratedDataset curated, LocalDate date,

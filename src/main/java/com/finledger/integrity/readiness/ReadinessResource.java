@@ -1,5 +1,7 @@
 package com.finledger.integrity.readiness;
 
+import com.finledger.integrity.catalog.Catalog;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.catalog.CatalogService;
@@ -125,6 +127,16 @@ public class ReadinessResource {
     public Map<String, Object> evaluate(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
         LocalDate date = requireKnown(dataset, partition);
         PartitionEvaluator.Evaluation e = evaluator.evaluate(dataset, date, identity.getPrincipal().getName());
+        if (!partition.equals(date.toString())) {
+            // a window is evaluated with its business date; answer with the window's own verdict
+            PartitionReadiness window = readiness.find(dataset, partition).orElse(null);
+            if (window == null) {
+                return Map.of("evaluationId", e.id(), "readiness", ReadinessView.pending(dataset, partition),
+                        "blocking", List.of("no rows of " + dataset + " fall in window " + partition));
+            }
+            return Map.of("evaluationId", window.lastEvaluationId(), "readiness", ReadinessView.of(window), "blocking",
+                    parse(window.checksSummary()).path("blocking"));
+        }
         return Map.of("evaluationId", e.id(), "readiness", ReadinessView.of(e.readiness()), "blocking", e.blocking());
     }
 
@@ -152,18 +164,32 @@ public class ReadinessResource {
         return Response.status(201).entity(o).build();
     }
 
-    /** A dataset from the catalog and a partition key that is a business date; anything else is a 404/400. */
+    /**
+     * A dataset from the catalog and one of its partition keys: a business date, or for a dataset cut
+     * into micro-batch windows also a window start like 2026-11-02T10:15Z; anything else is a 404/400.
+     * Returns the business date the partition is evaluated with.
+     */
     public LocalDate requireKnown(String dataset, String partition) {
         var catalog = catalogService.catalog();
-        boolean known = catalog.datasets().anyMatch(d -> d.name().equals(dataset))
-                || catalog.curated().stream().anyMatch(c -> c.name().equals(dataset));
+        var source = catalog.datasets().filter(d -> d.name().equals(dataset)).findFirst();
+        boolean known = source.isPresent() || catalog.curated().stream().anyMatch(c -> c.name().equals(dataset));
         if (!known) {
             throw new java.util.NoSuchElementException("no dataset named " + dataset + " in the catalog");
+        }
+        var partitioning = source.map(Catalog.Dataset::partitioning).filter(Catalog.Partitioning::windowed);
+        if (partitioning.isPresent() && partition.contains("T")) {
+            return partitioning.get().windowStart(partition)
+                    .map(start -> LocalDate.ofInstant(start, java.time.ZoneOffset.UTC))
+                    .orElseThrow(() -> new IllegalArgumentException("partition of " + dataset + " must be a business "
+                            + "date like 2026-11-02 or the start of one of its " + partitioning.get().window().orElseThrow()
+                            .toMinutes() + "-minute windows like 2026-11-02T10:15Z, not '" + partition + "'"));
         }
         try {
             return LocalDate.parse(partition);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("partition must be a business date like 2026-11-02, not '" + partition + "'");
+            throw new IllegalArgumentException("partition must be a business date like 2026-11-02"
+                    + (partitioning.isPresent() ? " or a window start like 2026-11-02T10:15Z" : "") + ", not '"
+                    + partition + "'");
         }
     }
 

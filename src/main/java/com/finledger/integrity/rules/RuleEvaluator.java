@@ -263,6 +263,67 @@ public class RuleEvaluator {
                 problems.isEmpty() ? today + " rows" + trend : String.join("; ", problems));
     }
 
+    /**
+     * Where a business date's still-failing quarantined rows fall among the micro-batch windows of a
+     * windowed dataset: per window and rule, the failing rows and how many of them are released; per
+     * window, the distinct unreleased rows of {@code heldBackRules} (the rows STAGING holds back); and
+     * per rule the rows that name no window (a custom rule whose row key is not the dataset's key).
+     */
+    public record WindowFailures(Map<String, Map<String, long[]>> byWindow, Map<String, Long> heldBack,
+                                 Map<String, Long> unplaced) {
+
+        public long failing(String window, String rule) {
+            return byWindow.getOrDefault(window, Map.of()).getOrDefault(rule, new long[2])[0];
+        }
+
+        public long released(String window, String rule) {
+            return byWindow.getOrDefault(window, Map.of()).getOrDefault(rule, new long[2])[1];
+        }
+    }
+
+    public WindowFailures failuresByWindow(Dataset dataset, LocalDate date, List<String> heldBackRules) {
+        Map<String, Map<String, long[]>> byWindow = new HashMap<>();
+        Map<String, Long> heldBack = new HashMap<>();
+        Map<String, Long> unplaced = new HashMap<>();
+        if (!warehouse.tableExists("staging", dataset.name())) {
+            return new WindowFailures(byWindow, heldBack, unplaced);
+        }
+        var d = warehouse.dialect();
+        long seconds = dataset.partitioning().windowSeconds();
+        String time = dataset.partitioning().timeColumn().orElseThrow();
+        RuleTable staging = RuleTable.forSource(dataset, Layer.STAGING);
+        String placed = """
+                with placed as (
+                    select q.rule_name, q.row_key, q.released_at,
+                           coalesce(%s, %s) as part
+                    from quarantined_row q left join %s t on %s = q.row_key
+                    where q.dataset = ? and q.partition_key = ? and q.still_failing
+                )
+                """.formatted(d.windowBucket(d.jsonText("q.masked_sample", time), true, seconds),
+                d.windowBucket("t." + Sql.ident(time), false, seconds), staging.table(), staging.rowKey(d));
+        List<Object> params = List.of(dataset.name(), date.toString());
+        warehouse.query(placed + "select rule_name, part, count(*), " + d.countIf("released_at is not null")
+                + " from placed group by rule_name, part", params, rs -> {
+                    String rule = rs.getString(1);
+                    long bucket = rs.getLong(2);
+                    if (rs.wasNull()) {
+                        unplaced.merge(rule, rs.getLong(3) - rs.getLong(4), Long::sum);
+                    } else {
+                        byWindow.computeIfAbsent(Catalog.Partitioning.windowKeyOfBucket(bucket, seconds),
+                                k -> new HashMap<>()).put(rule, new long[] {rs.getLong(3), rs.getLong(4)});
+                    }
+                    return rule;
+                });
+        if (!heldBackRules.isEmpty()) {
+            warehouse.query(placed + "select part, count(distinct row_key) from placed where released_at is null"
+                    + " and part is not null and rule_name in (" + heldBackRules.stream()
+                    .map(r -> "'" + r.replace("'", "''") + "'").collect(Collectors.joining(", ")) + ") group by part",
+                    params, rs -> heldBack.put(Catalog.Partitioning.windowKeyOfBucket(rs.getLong(1), seconds),
+                            rs.getLong(2)));
+        }
+        return new WindowFailures(byWindow, heldBack, unplaced);
+    }
+
     private Map<String, Long> released(String dataset, String partition) {
         Map<String, Long> released = new HashMap<>();
         warehouse.query("""

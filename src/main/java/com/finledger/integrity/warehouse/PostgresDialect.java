@@ -42,6 +42,13 @@ public class PostgresDialect implements WarehouseDialect {
     }
 
     @Override
+    public String windowBucket(String expression, boolean isText, long windowSeconds) {
+        String ts = isText ? "(case when (" + expression + ") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' then ("
+                + expression + ")::timestamptz end)" : expression;
+        return "cast(floor(extract(epoch from " + ts + ") / " + windowSeconds + ") as bigint)";
+    }
+
+    @Override
     public String md5Prefix64(String textExpression) {
         return "('x' || substr(md5(" + textExpression + "), 1, 16))::bit(64)::bigint";
     }

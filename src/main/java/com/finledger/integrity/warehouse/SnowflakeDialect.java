@@ -41,6 +41,12 @@ public class SnowflakeDialect implements WarehouseDialect {
     }
 
     @Override
+    public String windowBucket(String expression, boolean isText, long windowSeconds) {
+        String ts = isText ? "try_to_timestamp_tz(" + expression + ")" : expression;
+        return "floor(date_part(epoch_second, " + ts + ") / " + windowSeconds + ")";
+    }
+
+    @Override
     public String md5Prefix64(String textExpression) {
         return "to_number(substr(md5(" + textExpression + "), 1, 16), 'XXXXXXXXXXXXXXXX')";
     }

@@ -29,6 +29,12 @@ public interface WarehouseDialect {
     /** A number from text, null when the text is not a number (never an error mid-scan). */
     String toNumber(String textExpression);
 
+    /**
+     * The micro-batch window number (epoch seconds / window seconds) of a timestamp given as text
+     * (landed records) or as a timestamp column; null when the text is not a timestamp.
+     */
+    String windowBucket(String expression, boolean isText, long windowSeconds);
+
     /** First 64 bits of MD5 of the {@code |}-joined parts, as an integer (see {@code Fingerprint}). */
     default String hash64(List<String> textParts) {
         StringBuilder joined = new StringBuilder();

@@ -1,0 +1,145 @@
+package com.finledger.integrity.readiness;
+
+import com.finledger.integrity.catalog.Catalog;
+import com.finledger.integrity.catalog.Catalog.Dataset;
+import com.finledger.integrity.catalog.Catalog.Source;
+import com.finledger.integrity.cdc.CdcControls;
+import com.finledger.integrity.controls.ControlResult;
+import com.finledger.integrity.controls.ControlTotal;
+import com.finledger.integrity.controls.ControlTotalService;
+import com.finledger.integrity.controls.Controls;
+import com.finledger.integrity.extract.PullWindowLedger;
+import com.finledger.integrity.rules.Rule;
+import com.finledger.integrity.rules.RuleEvaluator;
+import com.finledger.integrity.rules.RuleOutcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The micro-batch window partitions of an operations dataset, derived while its business date is
+ * evaluated: every check is computed once for the date with grouped queries and attributed to the
+ * windows its rows fall in (by the dataset's time column). Control totals and controls are per
+ * window; row-level rule failures count in the window of each failing row; checks about the date as
+ * a whole (a DMS task, freshness, volume, fields added to the records) and failing rows that name no
+ * window apply to every window of the date, so a window is never READY while its date has an
+ * unexplained break.
+ */
+@ApplicationScoped
+public class WindowPartitions {
+
+    @Inject
+    ControlTotalService controlTotals;
+
+    @Inject
+    Controls controls;
+
+    @Inject
+    CdcControls cdcControls;
+
+    @Inject
+    PullWindowLedger pullWindows;
+
+    @Inject
+    RuleEvaluator ruleEvaluator;
+
+    public record Window(String key, List<ControlTotal> totals, List<ControlResult> controls, List<RuleOutcome> rules,
+                         List<String> blocking) {
+    }
+
+    /** The windows of the date that hold rows in any layer or were evaluated before, in time order. */
+    public List<Window> derive(Connection c, Source source, Dataset dataset, LocalDate date,
+                               List<ControlResult> dateControls, List<RuleOutcome> dateRules) throws SQLException {
+        Catalog.Partitioning partitioning = dataset.partitioning();
+        Map<String, Map<String, ControlTotal>> totals = controlTotals.computeWindows(source, dataset, date, c);
+        Map<String, Map<String, ControlTotal>> all = new TreeMap<>(totals);
+        for (String known : knownWindows(c, dataset.name(), date)) {
+            all.computeIfAbsent(known, k -> Map.of());
+        }
+        List<String> heldBackRules = dateRules.stream().map(RuleOutcome::rule)
+                .filter(r -> r.layer() == Rule.Layer.STAGING && r.severity() == Rule.Severity.BLOCK && r.fusable()
+                        && r.type() != Rule.Type.UNIQUE).map(Rule::name).toList();
+        RuleEvaluator.WindowFailures failures = ruleEvaluator.failuresByWindow(dataset, date, heldBackRules);
+        Map<String, ControlResult> sequence = source.kind() == Catalog.SourceKind.POSTGRES_CDC
+                ? cdcControls.changeSequenceByWindow(source, dataset, date) : Map.of();
+        List<ControlResult> wholeDate = dateControls.stream().filter(r -> r.name().equals("dms_statistics")).toList();
+        List<Window> windows = new ArrayList<>();
+        for (var entry : all.entrySet()) {
+            String key = entry.getKey();
+            Instant start = partitioning.windowStart(key).orElseThrow();
+            Map<String, ControlTotal> byLayer = entry.getValue().isEmpty()
+                    ? controlTotals.emptyLayers(source, dataset, key) : entry.getValue();
+            List<ControlResult> results = new ArrayList<>(controls.reconcile(source.kind(), dataset, date, start,
+                    byLayer, failures.heldBack().getOrDefault(key, 0L)));
+            if (source.kind() == Catalog.SourceKind.POSTGRES_CDC) {
+                results.addAll(wholeDate);
+                results.add(sequence.getOrDefault(key, new ControlResult("change_sequence", "source", "raw", 0, 0, 0,
+                        0, 0, true, List.of(), List.of())));
+            } else if (source.kind() == Catalog.SourceKind.REST_API) {
+                results.add(pullWindows.control(source, dataset, start, start.plus(partitioning.window().orElseThrow())));
+            }
+            List<RuleOutcome> rules = new ArrayList<>();
+            for (RuleOutcome o : dateRules) {
+                rules.add(inWindow(o, key, failures));
+            }
+            List<String> blocking = new ArrayList<>();
+            for (ControlResult r : results) {
+                if (!r.balanced()) {
+                    blocking.add("control " + r.name() + ": " + String.join("; ", r.reasons()));
+                }
+            }
+            for (RuleOutcome o : rules) {
+                if (o.blocks()) {
+                    blocking.add("rule " + o.rule().name() + ": " + o.message());
+                }
+            }
+            windows.add(new Window(key, new ArrayList<>(byLayer.values()), results, rules, blocking));
+        }
+        return windows;
+    }
+
+    private static RuleOutcome inWindow(RuleOutcome date, String window, RuleEvaluator.WindowFailures failures) {
+        Rule rule = date.rule();
+        if (!date.releasable()) {
+            return new RuleOutcome(rule, date.passed(), 0, 0, "for the business date: " + date.message(), false);
+        }
+        long failing = failures.failing(window, rule.name());
+        long released = failures.released(window, rule.name());
+        long unplaced = failures.unplaced().getOrDefault(rule.name(), 0L);
+        if (unplaced > 0) {
+            return new RuleOutcome(rule, false, failing, released, unplaced + " failing rows of the business date "
+                    + "name no window (" + date.message() + ")", true);
+        }
+        boolean passed = failing == 0 || released >= failing;
+        String message = failing == 0 ? "no failing rows in this window"
+                : failing + " rows of this window fail: " + rule.description()
+                + (released > 0 ? " (" + released + " released)" : "");
+        return new RuleOutcome(rule, passed, failing, released, message, true);
+    }
+
+    /** Window partitions of the date that exist already, so a window whose rows went away is evaluated too. */
+    private static List<String> knownWindows(Connection c, String dataset, LocalDate date) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select partition_key from partition_readiness
+                where dataset = ? and partition_key like ? order by partition_key""")) {
+            ps.setString(1, dataset);
+            ps.setString(2, date + "T%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        return keys;
+    }
+}

@@ -73,8 +73,16 @@ public class ReadinessPages {
     @Inject
     SecurityIdentity identity;
 
-    /** One board row: a dataset and its state on each of the board's dates ("—" where none). */
-    public record BoardRow(String dataset, String kind, String slaClass, List<PartitionReadiness> cells) {
+    /**
+     * One board row: a dataset and its state on each of the board's dates ("—" where none); for a
+     * dataset cut into micro-batch windows also how many of each date's windows are usable.
+     */
+    public record BoardRow(String dataset, String kind, String slaClass, List<PartitionReadiness> cells,
+                           List<String> windows) {
+    }
+
+    /** A window partition on its date's page: its state and the first reason it is blocked. */
+    public record WindowRow(PartitionReadiness readiness, String firstBlock, int moreBlocks) {
     }
 
     @GET
@@ -89,11 +97,16 @@ public class ReadinessPages {
         }
         List<String> columns = new ArrayList<>(dates.descendingSet()).subList(0, Math.min(BOARD_PARTITIONS, dates.size()));
         Catalog catalog = catalogService.catalog();
+        Map<String, long[]> windowCounts = readiness.windowCounts();
         List<BoardRow> rows = new ArrayList<>();
         catalog.datasets().forEach(d -> rows.add(new BoardRow(d.name(), "source", d.slaClass().name().toLowerCase(),
-                columns.stream().map(p -> byKey.get(d.name() + "/" + p)).toList())));
+                columns.stream().map(p -> byKey.get(d.name() + "/" + p)).toList(), columns.stream().map(p -> {
+                    long[] n = windowCounts.get(d.name() + "/" + p);
+                    return n == null ? "" : n[1] + " of " + n[0] + " windows ready";
+                }).toList())));
         catalog.curated().forEach(c -> rows.add(new BoardRow(c.name(), "curated", c.slaClass().name().toLowerCase(),
-                columns.stream().map(p -> byKey.get(c.name() + "/" + p)).toList())));
+                columns.stream().map(p -> byKey.get(c.name() + "/" + p)).toList(),
+                columns.stream().map(p -> "").toList())));
         return Pages.page(board.data("columns", columns).data("rows", rows), identity, "/readiness");
     }
 
@@ -101,11 +114,20 @@ public class ReadinessPages {
     @Path("{dataset}/{partition}")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance partition(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
-        api.requireKnown(dataset, partition);
+        String date = api.requireKnown(dataset, partition).toString();
         PartitionReadiness r = readiness.find(dataset, partition).orElse(null);
+        List<WindowRow> windows = new ArrayList<>();
+        if (partition.equals(date)) {
+            for (PartitionReadiness w : readiness.windows(dataset, date)) {
+                var blocking = ReadinessResource.parse(w.checksSummary()).path("blocking");
+                windows.add(new WindowRow(w, blocking.isEmpty() ? "" : blocking.get(0).asText(),
+                        Math.max(0, blocking.size() - 1)));
+            }
+        }
         long evaluation = r == null || r.lastEvaluationId() == null ? -1 : r.lastEvaluationId();
         String user = identity.getPrincipal().getName();
         return Pages.page(partitionPage.data("dataset", dataset).data("partition", partition).data("readiness", r)
+                .data("businessDate", date).data("isWindow", !partition.equals(date)).data("windows", windows)
                 .data("checks", r == null ? null : ReadinessResource.parse(r.checksSummary()))
                 .data("controls", detail.controls(evaluation))
                 .data("rules", detail.rules(evaluation))

@@ -66,13 +66,32 @@ public class ReadinessService {
         }
     }
 
-    /** The most recent partitions of every dataset, for the board. */
+    /** The most recent business-date partitions of every dataset, for the board. */
     public List<PartitionReadiness> recent(int partitionsPerDataset) {
         return Jdbc.query(dataSource, """
                 select dataset, partition_key, state, version, updated_at, last_evaluation_id, checks_summary::text
                 from (select r.*, row_number() over (partition by dataset order by partition_key desc) as n
-                      from partition_readiness r) ranked
+                      from partition_readiness r where partition_key not like '%T%') ranked
                 where n <= ? order by dataset, partition_key""", List.of(partitionsPerDataset), ReadinessService::read);
+    }
+
+    /** The micro-batch window partitions of a dataset's business date, in time order. */
+    public List<PartitionReadiness> windows(String dataset, String businessDate) {
+        return Jdbc.query(dataSource, """
+                select dataset, partition_key, state, version, updated_at, last_evaluation_id, checks_summary::text
+                from partition_readiness where dataset = ? and partition_key like ? order by partition_key""",
+                List.of(dataset, businessDate + "T%"), ReadinessService::read);
+    }
+
+    /** Per dataset and business date: how many window partitions there are and how many are usable. */
+    public Map<String, long[]> windowCounts() {
+        Map<String, long[]> counts = new java.util.HashMap<>();
+        Jdbc.query(dataSource, """
+                select dataset, left(partition_key, 10), count(*),
+                       count(*) filter (where state in ('READY', 'READY_WITH_EXCEPTION'))
+                from partition_readiness where partition_key like '%T%' group by 1, 2""", List.of(),
+                rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), new long[] {rs.getLong(3), rs.getLong(4)}));
+        return counts;
     }
 
     /** The partition's row, created PENDING if new; locked for the caller's transaction. */

@@ -151,14 +151,34 @@ class WindowPartitionsTest {
                 .then().statusCode(400).body("detail", containsString("business date like 2026-11-02"));
     }
 
+    @Test
+    void theBoardCountsWindowsAndADatePageListsThem() {
+        DemoScript.Fault orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
+        Map<String, PartitionReadiness> all = windows("ledger_refunds", orphan.businessDate());
+        long ready = all.values().stream().filter(r -> r.state() == ReadinessState.READY).count();
+        assertTrue(ready > 0 && ready < all.size());
+        given().auth().preemptive().basic("ops", "demo").get("/readiness").then().statusCode(200)
+                .body(containsString(ready + " of " + all.size() + " windows ready"))
+                .body(org.hamcrest.Matchers.not(containsString(">" + orphan.businessDate() + "T")));
+        String window = windows("ledger_refunds", orphan.businessDate()).entrySet().stream()
+                .filter(e -> e.getValue().state() == ReadinessState.BLOCKED).findFirst().orElseThrow().getKey();
+        given().auth().preemptive().basic("auditor", "demo").get("/readiness/ledger_refunds/" + orphan.businessDate())
+                .then().statusCode(200).body(containsString("Micro-batch windows"))
+                .body(containsString("href=\"/readiness/ledger_refunds/" + window + "\""))
+                .body(containsString("rule refunds_payment_exists: 1 rows of this window fail"));
+        given().auth().preemptive().basic("auditor", "demo").get("/readiness/ledger_refunds/" + window)
+                .then().statusCode(200).body(containsString("business date " + orphan.businessDate()))
+                .body(containsString("/readiness/ledger_refunds/" + orphan.businessDate()
+                        + "/quarantine?rule=refunds_payment_exists"));
+    }
+
     private List<Catalog.Dataset> windowed() {
         return catalogService.catalog().datasets().filter(d -> d.partitioning().windowed()).toList();
     }
 
     private Map<String, PartitionReadiness> windows(String dataset, LocalDate date) {
         Map<String, PartitionReadiness> found = new TreeMap<>();
-        readiness.recent(100_000).stream().filter(r -> r.dataset().equals(dataset)
-                && r.partition().startsWith(date + "T")).forEach(r -> found.put(r.partition(), r));
+        readiness.windows(dataset, date.toString()).forEach(r -> found.put(r.partition(), r));
         return found;
     }
 

@@ -132,6 +132,11 @@ public class ApiExtractor {
                 throw new IllegalStateException(e);
             }
         }));
+        for (var ds : LandedObjects.windowsRecordedSince(c, since).entrySet()) {
+            for (String window : ds.getValue()) {
+                readiness.dataArrived(c, ds.getKey(), window, actor, "backfilled window [" + from + ", " + to + ")");
+            }
+        }
         return new Backfill(source.name(), from, to, landed.isPresent(), landed.orElse(0));
     }
 

@@ -128,6 +128,9 @@ public class ChangeFileIntake {
                     recorded.put(entry.getKey(), entry.getValue().rows());
                     readiness.dataArrived(c, d.name(), entry.getKey().toString(), actor,
                             "change file " + object.key() + " landed");
+                    for (String window : entry.getValue().windows().keySet()) {
+                        readiness.dataArrived(c, d.name(), window, actor, "change file " + object.key() + " landed");
+                    }
                 }
             }
             c.commit();
@@ -135,6 +138,7 @@ public class ChangeFileIntake {
             throw new IllegalStateException("cannot record change file " + object.key() + ": " + e.getMessage(), e);
         }
         recorded.keySet().forEach(date -> readinessCache.invalidate(d.name(), date.toString()));
+        byDate.values().forEach(t -> t.windows().keySet().forEach(w -> readinessCache.invalidate(d.name(), w)));
         LOG.infof("change file %s: %d business date(s) recorded %s", object.key(), recorded.size(), recorded);
         return Optional.of(recorded);
     }

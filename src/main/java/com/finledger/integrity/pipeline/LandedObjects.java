@@ -102,6 +102,23 @@ public final class LandedObjects {
         }
     }
 
+    /** Micro-batch windows that objects recorded since a moment hold rows of, per dataset. */
+    static Map<String, java.util.Set<String>> windowsRecordedSince(Connection c, Instant since) throws SQLException {
+        Map<String, java.util.Set<String>> windows = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select distinct o.dataset, w.window_key from landed_window w
+                join landed_object o on o.id = w.landed_object_id
+                where o.recorded_at >= ? order by 1, 2""")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    windows.computeIfAbsent(rs.getString(1), k -> new java.util.TreeSet<>()).add(rs.getString(2));
+                }
+            }
+        }
+        return windows;
+    }
+
     /** Objects recorded since a moment, counted per dataset and business date. */
     static Map<String, Map<LocalDate, Long>> partitionsRecordedSince(Connection c, Instant since) throws SQLException {
         Map<String, Map<LocalDate, Long>> partitions = new java.util.LinkedHashMap<>();

@@ -163,6 +163,11 @@ public class LocalPipelineRunner {
                 arrivedByPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(dataset.getKey());
             }
         }
+        for (var dataset : LandedObjects.windowsRecordedSince(c, since).entrySet()) {
+            for (String window : dataset.getValue()) {
+                readiness.dataArrived(c, dataset.getKey(), window, actor, "new landed object(s)");
+            }
+        }
         for (var partition : arrivedByPartition.entrySet()) {
             // curated.yaml lists datasets in build order, so one pass reaches curated-on-curated too
             for (CuratedDataset curated : catalog.curated()) {

@@ -139,6 +139,9 @@ class ReadinessLifecycleTest {
         DemoScript.Fault orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
         String dataset = orphan.dataset();
         String partition = orphan.businessDate().toString();
+        String window = readiness.windows(dataset, partition).stream()
+                .filter(w -> ReadinessResource.parse(w.checksSummary()).path("blocking").toString()
+                        .contains("refunds_payment_exists")).findFirst().orElseThrow().partition();
 
         given().auth().preemptive().basic("auditor", "demo").contentType("application/json")
                 .body("{\"rule\": \"refunds_payment_exists\", \"reason\": \"x\"}")
@@ -151,6 +154,10 @@ class ReadinessLifecycleTest {
                 .body("readiness.state", equalTo("READY"));
 
         assertEquals(ReadinessState.READY, readiness.find(dataset, partition).orElseThrow().state());
+        assertEquals(ReadinessState.READY, readiness.find(dataset, window).orElseThrow().state(),
+                "the orphan's window is ready too once its row is released");
+        assertEquals("readiness.ready", auditLog.page("partition", dataset + "/" + window, Long.MAX_VALUE, 1).get(0)
+                .action());
         DemoWorldFixture.invalidate();
     }
 
@@ -159,7 +166,16 @@ class ReadinessLifecycleTest {
         LocalDate date = fixture.defaultSpec().firstBusinessDate();
         PartitionReadiness before = readiness.find("refunds", date.toString()).orElseThrow();
         assertEquals(ReadinessState.READY, before.state());
+        String window;
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("""
+                    select to_char(to_timestamp(floor(extract(epoch from created_at) / 900) * 900) at time zone 'UTC',
+                                   'YYYY-MM-DD"T"HH24:MI"Z"')
+                    from src_refunds.refunds where business_date = '%s' order by refund_id limit 1""".formatted(date))) {
+                rs.next();
+                window = rs.getString(1);
+            }
+            assertEquals(ReadinessState.READY, readiness.find("ledger_refunds", window).orElseThrow().state());
             s.execute("""
                     insert into src_refunds.refunds_changes
                     select (select max(change_seq) + 1 from src_refunds.refunds_changes), 'U', now(), r.refund_id,
@@ -175,6 +191,11 @@ class ReadinessLifecycleTest {
         List<String> moves = auditLog.page("partition", "ledger_refunds/" + date, Long.MAX_VALUE, 10).stream()
                 .map(e -> e.action()).toList();
         assertEquals(List.of("readiness.ready", "readiness.validating", "readiness.reopened"), moves.subList(0, 3));
+        assertEquals(ReadinessState.READY, readiness.find("ledger_refunds", window).orElseThrow().state());
+        List<String> windowMoves = auditLog.page("partition", "ledger_refunds/" + window, Long.MAX_VALUE, 10).stream()
+                .map(e -> e.action()).toList();
+        assertEquals(List.of("readiness.ready", "readiness.validating", "readiness.reopened"),
+                windowMoves.subList(0, 3), "the window the late change belongs to re-opens and is validated again");
         DemoWorldFixture.invalidate();
     }
 

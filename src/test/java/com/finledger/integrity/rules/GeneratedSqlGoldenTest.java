@@ -53,6 +53,8 @@ class GeneratedSqlGoldenTest {
         sql.put("alpha_custom_quarantine_insert", RuleSql.customQuarantineInsert(d, custom.sql().orElseThrow()));
         sql.put("payments_raw_control_total", ControlTotalQueries.raw(d, payments));
         sql.put("payments_staging_control_total", ControlTotalQueries.staging(d, payments));
+        sql.put("payments_raw_control_total_by_window", ControlTotalQueries.raw(d, payments, true));
+        sql.put("payments_staging_control_total_by_window", ControlTotalQueries.staging(d, payments, true));
         Catalog.CuratedDataset transactions = CATALOG.curated().get(0);
         sql.put("transactions_curated_control_total", ControlTotalQueries.curated(d, transactions.name(),
                 transactions.primaryKey(), transactions.amount().column(), transactions.amount().currencyColumn(),

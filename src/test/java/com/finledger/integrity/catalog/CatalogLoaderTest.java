@@ -35,6 +35,14 @@ class CatalogLoaderTest {
         assertEquals(List.of("card_pan"), payments.pciColumns().stream().map(Catalog.Column::name).toList());
         assertEquals(Catalog.PartitionKind.MICRO_BATCH, payments.partitioning().kind());
         assertEquals(Catalog.PartitionKind.BUSINESS_DATE, catalog.dataset("ledger_settlements").partitioning().kind());
+        assertEquals(java.util.Optional.of("created_at"), payments.partitioning().timeColumn());
+        assertEquals("2026-11-02T10:15Z", payments.partitioning().windowKey(java.time.Instant.parse("2026-11-02T10:29:59.999Z")));
+        assertEquals(java.util.Optional.of(java.time.Instant.parse("2026-11-02T10:15:00Z")),
+                payments.partitioning().windowStart("2026-11-02T10:15Z"));
+        assertEquals(java.util.Optional.empty(), payments.partitioning().windowStart("2026-11-02T10:20Z"),
+                "not the start of a 15-minute window");
+        assertEquals(java.util.Optional.empty(), catalog.dataset("ledger_settlements").partitioning()
+                .windowStart("2026-11-02T10:15Z"), "a finance dataset has no windows");
         assertEquals(List.of("transactions", "refunds", "settlements", "processor_transactions", "balances"),
                 catalog.curated().stream().map(Catalog.CuratedDataset::name).toList());
     }
@@ -60,6 +68,26 @@ class CatalogLoaderTest {
 
         assertEquals(List.of("sources/refunds_ledger.yaml:" + lineOf("sources/refunds_ledger.yaml", "refund_uuid")
                 + ": primary key column 'refund_uuid' is not a declared column"), e.errors());
+    }
+
+    @Test
+    void aWindowTimeColumnMustBeADeclaredTimestampAndTheWindowMustTileADay() throws IOException {
+        copyRealCatalog();
+        replace("sources/payments_ledger.yaml", "window: PT15M, time_column: created_at",
+                "window: PT7M, time_column: business_date");
+        replace("sources/settlements_ledger.yaml", "partitioning: { kind: business_date }",
+                "partitioning: { kind: business_date, time_column: created_at }");
+
+        CatalogException e = assertThrows(CatalogException.class, () -> CatalogLoader.load(dir));
+
+        int line = lineOf("sources/payments_ledger.yaml", "PT7M");
+        assertEquals(List.of(
+                "sources/payments_ledger.yaml:" + line + ": micro-batch window must be whole minutes that divide a day "
+                        + "evenly, not PT7M",
+                "sources/payments_ledger.yaml:" + line + ": time_column 'business_date' must be a declared timestamp "
+                        + "column",
+                "sources/settlements_ledger.yaml:" + lineOf("sources/settlements_ledger.yaml", "time_column")
+                        + ": 'time_column' applies only to micro_batch partitioning"), e.errors());
     }
 
     @Test

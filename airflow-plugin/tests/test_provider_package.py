@@ -67,6 +67,8 @@ def test_example_dags_import_cleanly():
         "finledger_partner_files": {"report_arrived", "copy_raw_bank_settlement_lines", "register_load", "checks",
                                     "ready", "reconcile_bank_vs_ledger"},
         "finledger_month_end_rerun": {"checks_ledger_settlements", "ready_balances", "close_extracts"},
+        "finledger_ops_micro_batch": {"ready_payments", "ready_ledger_refunds", "ready_alpha_transactions",
+                                      "ready_beta_transactions", "refresh_ops_reconciliation"},
     }
     for module_name, tasks in expected.items():
         module = importlib.import_module(module_name)

@@ -61,7 +61,14 @@ public class WindowPartitions {
                                List<ControlResult> dateControls, List<RuleOutcome> dateRules) throws SQLException {
         Catalog.Partitioning partitioning = dataset.partitioning();
         Map<String, Map<String, ControlTotal>> totals = controlTotals.computeWindows(source, dataset, date, c);
-        Map<String, Map<String, ControlTotal>> all = new TreeMap<>(totals);
+        Map<String, Map<String, ControlTotal>> all = new TreeMap<>();
+        // a window belongs to the business date of its UTC day; rows timed outside their business date's
+        // day belong to no window (the date partition still counts them), so no window has two owners
+        totals.forEach((key, byLayer) -> {
+            if (key.startsWith(date + "T")) {
+                all.put(key, byLayer);
+            }
+        });
         for (String known : knownWindows(c, dataset.name(), date)) {
             all.computeIfAbsent(known, k -> Map.of());
         }

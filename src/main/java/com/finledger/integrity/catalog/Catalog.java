@@ -110,7 +110,7 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
 
     public record CuratedDataset(String name, String grain, SlaClass slaClass, Duration freshness,
                                  List<String> builtFrom, List<String> rowsFrom, List<String> primaryKey,
-                                 Amount amount, String businessDate) {
+                                 Amount amount, String businessDate, Partitioning partitioning) {
     }
 
     public Stream<Dataset> datasets() {

@@ -332,7 +332,7 @@ public final class CatalogLoader {
             }
             window = Optional.of(w);
             String column = doc.text(pm, node, "time_column", "micro_batch partitioning");
-            if (!column.isEmpty() && !"timestamp".equals(types.get(column))) {
+            if (!column.isEmpty() && types != null && !"timestamp".equals(types.get(column))) {
                 doc.error(pm.get("time_column"), "time_column '" + column + "' must be a declared timestamp column");
             }
             timeColumn = column.isEmpty() ? Optional.empty() : Optional.of(column);
@@ -373,7 +373,8 @@ public final class CatalogLoader {
             Map<String, Node> top = doc.mapping(rootNode, "curated file", Set.of("curated"));
             for (Node item : doc.sequence(top, rootNode, "curated", "curated file")) {
                 Map<String, Node> m = doc.mapping(item, "curated dataset", Set.of("name", "grain", "sla_class",
-                        "freshness", "built_from", "rows_from", "primary_key", "amount", "business_date"));
+                        "freshness", "built_from", "rows_from", "primary_key", "amount", "business_date",
+                        "partitioning"));
                 String name = doc.text(m, item, "name", "curated dataset");
                 checkName(doc, m.get("name"), name);
                 if (buildable.contains(name) && sources.stream().flatMap(s -> s.datasets().stream())
@@ -404,11 +405,25 @@ public final class CatalogLoader {
                                 + "built_from (one curated row per row of it)");
                     }
                 }
+                Partitioning partitioning = m.containsKey("partitioning") ? readPartitioning(doc, m, item, null)
+                        : new Partitioning(PartitionKind.BUSINESS_DATE, Optional.empty(), Optional.empty());
+                if (partitioning.windowed()) {
+                    for (String from : rowsFrom) {
+                        Optional<Partitioning> input = sources.stream().flatMap(s -> s.datasets().stream())
+                                .filter(d -> d.name().equals(from)).findFirst().map(Dataset::partitioning);
+                        if (input.isPresent() && !input.get().window().equals(partitioning.window())) {
+                            doc.error(m.get("partitioning"), "curated dataset '" + name + "' has "
+                                    + partitioning.window().orElseThrow() + " windows but its rows come from '" + from
+                                    + "', which is not cut into the same windows");
+                        }
+                    }
+                }
                 buildable.add(name);
                 curated.add(new CuratedDataset(name, doc.text(m, item, "grain", "curated dataset"), sla, freshness,
                         builtFrom, rowsFrom,
                         doc.textList(m, item, "primary_key", "curated dataset"),
-                        readAmount(doc, m, item, null), doc.text(m, item, "business_date", "curated dataset")));
+                        readAmount(doc, m, item, null), doc.text(m, item, "business_date", "curated dataset"),
+                        partitioning));
             }
         });
         return curated;

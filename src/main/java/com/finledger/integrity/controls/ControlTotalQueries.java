@@ -93,8 +93,16 @@ public final class ControlTotalQueries {
     /** CURATED: one row per curated key; no change sequence, so the fingerprint covers keys only. */
     public static String curated(WarehouseDialect d, String table, List<String> primaryKey, String amountColumn,
                                  String currencyColumn, String businessDateColumn) {
+        return curated(d, table, primaryKey, amountColumn, currencyColumn, businessDateColumn, null, 0);
+    }
+
+    /** CURATED per micro-batch window of {@code timeColumn} (null: the whole business date). */
+    public static String curated(WarehouseDialect d, String table, List<String> primaryKey, String amountColumn,
+                                 String currencyColumn, String businessDateColumn, String timeColumn,
+                                 long windowSeconds) {
         return flat(d, primaryKey.stream().map(d::text).toList(), "''", "cast(" + amountColumn + " as numeric)",
-                currencyColumn, Sql.qualified("curated", table), Sql.ident(businessDateColumn) + " = ?", null);
+                currencyColumn, Sql.qualified("curated", table), Sql.ident(businessDateColumn) + " = ?",
+                timeColumn == null ? null : d.windowBucket(Sql.ident(timeColumn), false, windowSeconds));
     }
 
     private static String versioned(WarehouseDialect d, List<String> keys, String seq, String op, String amount,

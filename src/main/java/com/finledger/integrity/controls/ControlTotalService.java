@@ -106,6 +106,31 @@ public class ControlTotalService {
         return windows;
     }
 
+    /** STAGING totals of a windowed source dataset per window of the business date. */
+    public Map<String, ControlTotal> stagingByWindow(Dataset dataset, LocalDate date) {
+        if (!warehouse.tableExists("staging", dataset.name())) {
+            return Map.of();
+        }
+        return runByWindow(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset, true), dataset.name(),
+                STAGING, date, dataset.partitioning().windowSeconds());
+    }
+
+    /** CURATED totals of a windowed curated dataset per window of the business date. */
+    public Map<String, ControlTotal> curatedByWindow(CuratedDataset curated, LocalDate date) {
+        if (!warehouse.tableExists("curated", curated.name())) {
+            return Map.of();
+        }
+        long seconds = curated.partitioning().windowSeconds();
+        return runByWindow(warehouse, ControlTotalQueries.curated(warehouse.dialect(), curated.name(),
+                curated.primaryKey(), curated.amount().column(), curated.amount().currencyColumn(),
+                curated.businessDate(), curated.partitioning().timeColumn().orElseThrow(), seconds), curated.name(),
+                CURATED, date, seconds);
+    }
+
+    public static ControlTotal emptyTotal(String dataset, String partition, String layer) {
+        return empty(dataset, partition, layer);
+    }
+
     /** Every layer of a partition that holds nothing. */
     public Map<String, ControlTotal> emptyLayers(Source source, Dataset dataset, String partition) {
         Map<String, ControlTotal> layers = new LinkedHashMap<>();

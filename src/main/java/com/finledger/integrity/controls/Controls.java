@@ -75,6 +75,15 @@ public class Controls {
     /** Curated built row for row from staging inputs (transactions, refunds, settlements, processor_transactions). */
     public ControlResult stagingToCurated(String curated, List<String> rowsFrom, List<ControlTotal> inputs,
                                           ControlTotal out, String keyColumn, LocalDate date) {
+        return stagingToCurated(curated, rowsFrom, inputs, out, keyColumn, date, null);
+    }
+
+    /**
+     * The same control for one micro-batch window: {@code window} names the window's start and the
+     * time column of each table (rows_from datasets first, the curated table last); null for the date.
+     */
+    public ControlResult stagingToCurated(String curated, List<String> rowsFrom, List<ControlTotal> inputs,
+                                          ControlTotal out, String keyColumn, LocalDate date, Window window) {
         long in = inputs.stream().mapToLong(ControlTotal::rowCount).sum();
         Amounts inAmounts = inputs.stream().map(ControlTotal::amounts).reduce(new Amounts(), Amounts::plus);
         List<String> reasons = new ArrayList<>();
@@ -82,7 +91,8 @@ public class Controls {
         if (!inAmounts.sameAs(out.amounts())) {
             reasons.add("amount drift: staging " + inAmounts + " vs curated " + out.amounts());
         }
-        List<String> keys = reasons.isEmpty() ? List.of() : stagingVersusCurated(curated, rowsFrom, keyColumn, date);
+        List<String> keys = reasons.isEmpty() ? List.of() : stagingVersusCurated(curated, rowsFrom, keyColumn, date,
+                window);
         return new ControlResult("staging_to_curated", STAGING, CURATED, in, 0, out.rowCount(), 0, 0, reasons.isEmpty(),
                 reasons, keys);
     }
@@ -154,18 +164,33 @@ public class Controls {
         return warehouse.query(sql, params, rs -> rs.getString(1) + ": " + rs.getString(2));
     }
 
-    private List<String> stagingVersusCurated(String curated, List<String> rowsFrom, String key, LocalDate date) {
-        String staged = rowsFrom.stream().map(ds -> "select " + Sql.ident(key) + " as k from "
-                + Sql.qualified("staging", ds) + " where business_date = ?").collect(Collectors.joining(" union all "));
+    /** A micro-batch window: its start, its length, and the time column of each table it cuts. */
+    public record Window(java.time.Instant start, long seconds, List<String> inputTimeColumns, String timeColumn) {
+
+        String filter(WarehouseDialect d, String column) {
+            return " and " + d.windowBucket(Sql.ident(column), false, seconds) + " = " + start.getEpochSecond() / seconds;
+        }
+    }
+
+    private List<String> stagingVersusCurated(String curated, List<String> rowsFrom, String key, LocalDate date,
+                                              Window window) {
+        WarehouseDialect d = warehouse.dialect();
+        List<String> selects = new ArrayList<>();
+        for (int i = 0; i < rowsFrom.size(); i++) {
+            selects.add("select " + Sql.ident(key) + " as k from " + Sql.qualified("staging", rowsFrom.get(i))
+                    + " where business_date = ?" + (window == null ? "" : window.filter(d, window.inputTimeColumns().get(i))));
+        }
+        String staged = String.join(" union all ", selects);
         String sql = """
                 with staged as (%s),
-                     built as (select %s as k from %s where business_date = ?)
+                     built as (select %s as k from %s where business_date = ?%s)
                 select coalesce(s.k, b.k), case when b.k is null then 'in staging, missing in curated'
                                                 else 'in curated, not in staging' end
                 from staged s full outer join built b on s.k = b.k
                 where s.k is null or b.k is null
                 order by 1
-                limit %d""".formatted(staged, Sql.ident(key), Sql.qualified("curated", curated), DIFFERING_KEYS_SHOWN);
+                limit %d""".formatted(staged, Sql.ident(key), Sql.qualified("curated", curated),
+                window == null ? "" : window.filter(d, window.timeColumn()), DIFFERING_KEYS_SHOWN);
         List<Object> params = new ArrayList<>();
         rowsFrom.forEach(x -> params.add(date));
         params.add(date);

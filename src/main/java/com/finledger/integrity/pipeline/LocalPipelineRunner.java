@@ -164,8 +164,17 @@ public class LocalPipelineRunner {
             }
         }
         for (var dataset : LandedObjects.windowsRecordedSince(c, since).entrySet()) {
+            Set<String> reached = new HashSet<>(Set.of(dataset.getKey()));
             for (String window : dataset.getValue()) {
                 readiness.dataArrived(c, dataset.getKey(), window, actor, "new landed object(s)");
+            }
+            for (CuratedDataset curated : catalog.curated()) {
+                if (curated.partitioning().windowed() && curated.builtFrom().stream().anyMatch(reached::contains)) {
+                    reached.add(curated.name());
+                    for (String window : dataset.getValue()) {
+                        readiness.dataArrived(c, curated.name(), window, actor, "inputs changed");
+                    }
+                }
             }
         }
         for (var partition : arrivedByPartition.entrySet()) {

@@ -130,6 +130,9 @@ public class PartitionEvaluator {
                     }
                 } else {
                     evaluateCurated(c, catalog, curated.get(), date, totals, results, blocking);
+                    if (curated.get().partitioning().windowed()) {
+                        windows = windowPartitions.deriveCurated(c, catalog, curated.get(), date, outcomes, readiness);
+                    }
                 }
                 for (ControlResult r : results) {
                     if (!r.balanced()) {

@@ -1,6 +1,7 @@
 package com.finledger.integrity.readiness;
 
 import com.finledger.integrity.catalog.Catalog;
+import com.finledger.integrity.catalog.Catalog.CuratedDataset;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.cdc.CdcControls;
@@ -23,6 +24,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -94,24 +96,89 @@ public class WindowPartitions {
             } else if (source.kind() == Catalog.SourceKind.REST_API) {
                 results.add(pullWindows.control(source, dataset, start, start.plus(partitioning.window().orElseThrow())));
             }
-            List<RuleOutcome> rules = new ArrayList<>();
-            for (RuleOutcome o : dateRules) {
-                rules.add(inWindow(o, key, failures));
-            }
-            List<String> blocking = new ArrayList<>();
-            for (ControlResult r : results) {
-                if (!r.balanced()) {
-                    blocking.add("control " + r.name() + ": " + String.join("; ", r.reasons()));
-                }
-            }
-            for (RuleOutcome o : rules) {
-                if (o.blocks()) {
-                    blocking.add("rule " + o.rule().name() + ": " + o.message());
-                }
-            }
-            windows.add(new Window(key, new ArrayList<>(byLayer.values()), results, rules, blocking));
+            windows.add(window(key, new ArrayList<>(byLayer.values()), results, dateRules, failures, List.of()));
         }
         return windows;
+    }
+
+    /**
+     * The windows of a windowed curated dataset's date: CURATED totals per window against the STAGING
+     * windows its rows come from ({@code staging_to_curated}), rule failures placed by the curated
+     * table's time column, and each upstream dataset's window (or date, when it has no windows) usable.
+     */
+    public List<Window> deriveCurated(Connection c, Catalog catalog, CuratedDataset curated, LocalDate date,
+                                      List<RuleOutcome> dateRules, ReadinessService readiness) throws SQLException {
+        Catalog.Partitioning partitioning = curated.partitioning();
+        Map<String, ControlTotal> out = controlTotals.curatedByWindow(curated, date);
+        List<Map<String, ControlTotal>> inputs = new ArrayList<>();
+        List<String> inputTimes = new ArrayList<>();
+        for (String input : curated.rowsFrom()) {
+            Dataset d = catalog.dataset(input);
+            inputs.add(controlTotals.stagingByWindow(d, date));
+            inputTimes.add(d.partitioning().timeColumn().orElseThrow());
+        }
+        TreeMap<String, Boolean> keys = new TreeMap<>();
+        out.keySet().forEach(k -> keys.put(k, true));
+        inputs.forEach(m -> m.keySet().forEach(k -> keys.put(k, true)));
+        knownWindows(c, curated.name(), date).forEach(k -> keys.put(k, true));
+        RuleEvaluator.WindowFailures failures = ruleEvaluator.failuresByWindow(curated, date);
+        List<Window> windows = new ArrayList<>();
+        for (String key : keys.keySet()) {
+            if (!key.startsWith(date + "T")) {
+                continue;
+            }
+            Instant start = partitioning.windowStart(key).orElseThrow();
+            ControlTotal built = out.getOrDefault(key, ControlTotalService.emptyTotal(curated.name(), key,
+                    ControlTotalService.CURATED));
+            List<ControlTotal> totals = new ArrayList<>(List.of(built));
+            List<ControlResult> results = new ArrayList<>();
+            if (!curated.rowsFrom().isEmpty()) {
+                List<ControlTotal> in = new ArrayList<>();
+                for (int i = 0; i < inputs.size(); i++) {
+                    in.add(inputs.get(i).getOrDefault(key, ControlTotalService.emptyTotal(curated.rowsFrom().get(i), key,
+                            ControlTotalService.STAGING)));
+                }
+                results.add(controls.stagingToCurated(curated.name(), curated.rowsFrom(), in, built,
+                        catalog.dataset(curated.rowsFrom().get(0)).primaryKey().get(0), date,
+                        new Controls.Window(start, partitioning.windowSeconds(), inputTimes,
+                                partitioning.timeColumn().orElseThrow())));
+            }
+            List<String> upstream = new ArrayList<>();
+            for (String from : curated.builtFrom()) {
+                boolean windowed = catalog.datasets().anyMatch(d -> d.name().equals(from) && d.partitioning().windowed())
+                        || catalog.curated().stream().anyMatch(x -> x.name().equals(from) && x.partitioning().windowed());
+                String partition = windowed ? key : date.toString();
+                Optional<PartitionReadiness> r = readiness.find(from, partition);
+                if (r.isEmpty() || !r.get().state().usable()) {
+                    upstream.add("upstream " + from + " " + partition + " is "
+                            + r.map(x -> x.state().label()).orElse("not evaluated"));
+                }
+            }
+            windows.add(window(key, totals, results, dateRules, failures, upstream));
+        }
+        return windows;
+    }
+
+    private static Window window(String key, List<ControlTotal> totals, List<ControlResult> results,
+                                 List<RuleOutcome> dateRules, RuleEvaluator.WindowFailures failures,
+                                 List<String> upstream) {
+        List<RuleOutcome> rules = new ArrayList<>();
+        for (RuleOutcome o : dateRules) {
+            rules.add(inWindow(o, key, failures));
+        }
+        List<String> blocking = new ArrayList<>();
+        for (ControlResult r : results) {
+            if (!r.balanced()) {
+                blocking.add("control " + r.name() + ": " + String.join("; ", r.reasons()));
+            }
+        }
+        for (RuleOutcome o : rules) {
+            if (o.blocks()) {
+                blocking.add("rule " + o.rule().name() + ": " + o.message());
+            }
+        }
+        blocking.addAll(upstream);
+        return new Window(key, totals, results, rules, blocking);
     }
 
     private static RuleOutcome inWindow(RuleOutcome date, String window, RuleEvaluator.WindowFailures failures) {

@@ -282,16 +282,27 @@ public class RuleEvaluator {
     }
 
     public WindowFailures failuresByWindow(Dataset dataset, LocalDate date, List<String> heldBackRules) {
+        return failuresByWindow(RuleTable.forSource(dataset, Layer.STAGING), dataset.partitioning(), date,
+                heldBackRules);
+    }
+
+    /** The same for a windowed curated dataset: its rows are placed by the curated table's time column. */
+    public WindowFailures failuresByWindow(CuratedDataset curated, LocalDate date) {
+        return failuresByWindow(RuleTable.forCurated(curated), curated.partitioning(), date, List.of());
+    }
+
+    private WindowFailures failuresByWindow(RuleTable staging, Catalog.Partitioning partitioning, LocalDate date,
+                                            List<String> heldBackRules) {
         Map<String, Map<String, long[]>> byWindow = new HashMap<>();
         Map<String, Long> heldBack = new HashMap<>();
         Map<String, Long> unplaced = new HashMap<>();
-        if (!warehouse.tableExists("staging", dataset.name())) {
+        String schema = staging.table().substring(0, staging.table().indexOf('.'));
+        if (!warehouse.tableExists(schema, staging.table().substring(schema.length() + 1))) {
             return new WindowFailures(byWindow, heldBack, unplaced);
         }
         var d = warehouse.dialect();
-        long seconds = dataset.partitioning().windowSeconds();
-        String time = dataset.partitioning().timeColumn().orElseThrow();
-        RuleTable staging = RuleTable.forSource(dataset, Layer.STAGING);
+        long seconds = partitioning.windowSeconds();
+        String time = partitioning.timeColumn().orElseThrow();
         String placed = """
                 with placed as (
                     select q.rule_name, q.row_key, q.released_at,
@@ -301,7 +312,7 @@ public class RuleEvaluator {
                 )
                 """.formatted(d.windowBucket(d.jsonText("q.masked_sample", time), true, seconds),
                 d.windowBucket("t." + Sql.ident(time), false, seconds), staging.table(), staging.rowKey(d));
-        List<Object> params = List.of(dataset.name(), date.toString());
+        List<Object> params = List.of(staging.dataset(), date.toString());
         warehouse.query(placed + "select rule_name, part, count(*), " + d.countIf("released_at is not null")
                 + " from placed group by rule_name, part", params, rs -> {
                     String rule = rs.getString(1);

@@ -110,6 +110,44 @@ class WindowPartitionsTest {
                         d.name() + "/" + window + " " + r.checksSummary()));
             }
         }
+        // a curated operations window is blocked exactly when a window it is built from is
+        int curatedWindows = 0;
+        for (Catalog.CuratedDataset c : windowedCurated()) {
+            for (LocalDate date : fixture.defaultSpec().businessDates()) {
+                for (var w : windows(c.name(), date).entrySet()) {
+                    boolean upstreamBlocked = c.builtFrom().stream().anyMatch(u -> readiness.find(u, w.getKey())
+                            .map(r -> r.state() == ReadinessState.BLOCKED).orElse(false));
+                    assertEquals(upstreamBlocked ? ReadinessState.BLOCKED : ReadinessState.READY, w.getValue().state(),
+                            c.name() + "/" + w.getKey() + " " + w.getValue().checksSummary());
+                    curatedWindows++;
+                }
+            }
+        }
+        assertTrue(curatedWindows > 500, curatedWindows + " curated windows");
+    }
+
+    @Test
+    void curatedOperationsDatasetsHaveTheWindowsOfTheStagingRowsTheyAreBuiltFrom() {
+        assertEquals(Set.of("transactions", "refunds", "processor_transactions"),
+                Set.copyOf(windowedCurated().stream().map(Catalog.CuratedDataset::name).toList()));
+        for (Catalog.CuratedDataset c : windowedCurated()) {
+            for (LocalDate date : fixture.defaultSpec().businessDates()) {
+                TreeSet<String> expected = new TreeSet<>();
+                for (String input : c.rowsFrom()) {
+                    expected.addAll(windowsOf("staging." + input, catalogService.catalog().dataset(input).partitioning()
+                            .timeColumn().orElseThrow(), "business_date = ?", List.of(date)));
+                }
+                assertEquals(expected, windows(c.name(), date).keySet(), c.name() + " " + date);
+            }
+        }
+        PartitionReadiness r = readiness.find("transactions", fixture.defaultSpec().firstBusinessDate() + "T10:15Z")
+                .orElseThrow();
+        PartitionDetail.ControlRow control = detail.controls(r.lastEvaluationId()).get(0);
+        assertEquals("staging_to_curated", control.name());
+        long rows = Jdbc.query(dataSource, "select count(*) from curated.transactions where created_at >= ?::timestamptz"
+                + " and created_at < ?::timestamptz + interval '15 minutes'", List.of(
+                r.partition().replace("Z", ":00Z"), r.partition().replace("Z", ":00Z")), rs -> rs.getLong(1)).get(0);
+        assertTrue(rows > 0 && control.in() == rows && control.out() == rows && control.balanced(), control.toString());
     }
 
     @Test
@@ -170,6 +208,10 @@ class WindowPartitionsTest {
                 .then().statusCode(200).body(containsString("business date " + orphan.businessDate()))
                 .body(containsString("/readiness/ledger_refunds/" + orphan.businessDate()
                         + "/quarantine?rule=refunds_payment_exists"));
+    }
+
+    private List<Catalog.CuratedDataset> windowedCurated() {
+        return catalogService.catalog().curated().stream().filter(c -> c.partitioning().windowed()).toList();
     }
 
     private List<Catalog.Dataset> windowed() {

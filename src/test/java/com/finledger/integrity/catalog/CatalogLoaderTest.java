@@ -87,7 +87,10 @@ class CatalogLoaderTest {
                 "sources/payments_ledger.yaml:" + line + ": time_column 'business_date' must be a declared timestamp "
                         + "column",
                 "sources/settlements_ledger.yaml:" + lineOf("sources/settlements_ledger.yaml", "time_column")
-                        + ": 'time_column' applies only to micro_batch partitioning"), e.errors());
+                        + ": 'time_column' applies only to micro_batch partitioning",
+                "curated.yaml:" + lineOf("curated.yaml", "time_column: created_at") + ": curated dataset "
+                        + "'transactions' has PT15M windows but its rows come from 'payments', which is not cut into "
+                        + "the same windows"), e.errors());
     }
 
     @Test

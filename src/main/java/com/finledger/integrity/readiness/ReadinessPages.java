@@ -144,9 +144,15 @@ public class ReadinessPages {
     @GET
     @Path("{dataset}/{partition}/quarantine")
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance quarantine(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
-                                       @QueryParam("rule") String rule, @QueryParam("page") @DefaultValue("0") int page) {
-        api.requireKnown(dataset, partition);
+    public Object quarantine(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
+                             @QueryParam("rule") String rule, @QueryParam("page") @DefaultValue("0") int page) {
+        String date = api.requireKnown(dataset, partition).toString();
+        if (!date.equals(partition)) {
+            // quarantined rows are kept per business date: a window's page links to its date's rows
+            return Response.seeOther(URI.create("/readiness/" + dataset + "/" + date + "/quarantine"
+                    + (rule == null || rule.isBlank() ? "" : "?rule=" + java.net.URLEncoder.encode(rule,
+                    java.nio.charset.StandardCharsets.UTF_8)))).build();
+        }
         QuarantineService.Page rows = quarantine.list(dataset, partition, rule == null || rule.isBlank() ? null : rule,
                 Math.max(0, page), QUARANTINE_PAGE);
         return Pages.page(quarantinePage.data("dataset", dataset).data("partition", partition)

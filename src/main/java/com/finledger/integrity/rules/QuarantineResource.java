@@ -33,13 +33,22 @@ public class QuarantineResource {
     public record ReleaseRequest(String rule, String reason) {
     }
 
+    /** Quarantined rows are kept per business date; a window's verdict counts those of its date that fall in it. */
+    private void businessDate(String dataset, String partition) {
+        String date = readiness.requireKnown(dataset, partition).toString();
+        if (!date.equals(partition)) {
+            throw new IllegalArgumentException("quarantined rows are kept per business date: use /api/v1/quarantine/"
+                    + dataset + "/" + date + " for the rows of window " + partition);
+        }
+    }
+
     @GET
     @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
     public QuarantineService.Page quarantined(@PathParam("dataset") String dataset,
                                               @PathParam("partition") String partition, @QueryParam("rule") String rule,
                                               @QueryParam("page") @DefaultValue("0") int page,
                                               @QueryParam("pageSize") @DefaultValue("100") int pageSize) {
-        readiness.requireKnown(dataset, partition);
+        businessDate(dataset, partition);
         if (page < 0 || pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("page must be >= 0 and pageSize between 1 and 1000");
         }
@@ -52,7 +61,7 @@ public class QuarantineResource {
     @RolesAllowed({Roles.OPS, Roles.ADMIN})
     public Map<String, Object> release(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
                                        ReleaseRequest body) {
-        readiness.requireKnown(dataset, partition);
+        businessDate(dataset, partition);
         if (body == null || body.rule() == null) {
             throw new IllegalArgumentException("body must name the rule whose rows to release, with a reason");
         }

@@ -187,6 +187,12 @@ class WindowPartitionsTest {
         given().auth().preemptive().basic("pipeline", "demo")
                 .get("/api/v1/readiness/ledger_settlements/2026-11-02T10:15Z")
                 .then().statusCode(400).body("detail", containsString("business date like 2026-11-02"));
+        given().auth().preemptive().basic("ops", "demo").get("/api/v1/quarantine/payments/2026-11-02T10:15Z")
+                .then().statusCode(400).body("detail", containsString("/api/v1/quarantine/payments/2026-11-02"));
+        given().auth().preemptive().basic("ops", "demo").redirects().follow(false)
+                .get("/readiness/payments/2026-11-02T10:15Z/quarantine?rule=payments_amount_positive")
+                .then().statusCode(303).header("Location", org.hamcrest.Matchers.endsWith(
+                        "/readiness/payments/2026-11-02/quarantine?rule=payments_amount_positive"));
     }
 
     @Test

@@ -134,16 +134,7 @@ public class PartitionEvaluator {
                         windows = windowPartitions.deriveCurated(c, catalog, curated.get(), date, outcomes, readiness);
                     }
                 }
-                for (ControlResult r : results) {
-                    if (!r.balanced()) {
-                        blocking.add("control " + r.name() + ": " + String.join("; ", r.reasons()));
-                    }
-                }
-                for (RuleOutcome o : outcomes) {
-                    if (o.blocks()) {
-                        blocking.add("rule " + o.rule().name() + ": " + o.message());
-                    }
-                }
+                blocking.addAll(blockingReasons(results, outcomes));
                 String summary = summary(results, outcomes, blocking);
                 c.setAutoCommit(false);
                 try {
@@ -183,6 +174,22 @@ public class PartitionEvaluator {
             throw new IllegalStateException("evaluation of " + datasetName + " " + partition + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Why a partition cannot be READY: each control that does not balance and each blocking rule that fails. */
+    static List<String> blockingReasons(List<ControlResult> results, List<RuleOutcome> outcomes) {
+        List<String> blocking = new ArrayList<>();
+        for (ControlResult r : results) {
+            if (!r.balanced()) {
+                blocking.add("control " + r.name() + ": " + String.join("; ", r.reasons()));
+            }
+        }
+        for (RuleOutcome o : outcomes) {
+            if (o.blocks()) {
+                blocking.add("rule " + o.rule().name() + ": " + o.message());
+            }
+        }
+        return blocking;
     }
 
     /** A window partition's evaluation: recorded, stored and applied like the date's, in the same transaction. */

@@ -166,17 +166,7 @@ public class WindowPartitions {
         for (RuleOutcome o : dateRules) {
             rules.add(inWindow(o, key, failures));
         }
-        List<String> blocking = new ArrayList<>();
-        for (ControlResult r : results) {
-            if (!r.balanced()) {
-                blocking.add("control " + r.name() + ": " + String.join("; ", r.reasons()));
-            }
-        }
-        for (RuleOutcome o : rules) {
-            if (o.blocks()) {
-                blocking.add("rule " + o.rule().name() + ": " + o.message());
-            }
-        }
+        List<String> blocking = PartitionEvaluator.blockingReasons(results, rules);
         blocking.addAll(upstream);
         return new Window(key, totals, results, rules, blocking);
     }

@@ -54,9 +54,23 @@ public final class LandedObjects {
                 }
                 id = rs.getLong(1);
             }
-            recordWindows(c, id, totals.windows());
+            recordWindows(c, id, windowsOf(businessDate, totals));
             return true;
         }
+    }
+
+    /**
+     * The micro-batch windows of a business date that records fell in: a window belongs to the date of
+     * its UTC day, so rows timed outside their business date's day belong to no window.
+     */
+    public static Map<String, RowTotals> windowsOf(LocalDate businessDate, RowTotals totals) {
+        Map<String, RowTotals> windows = new java.util.TreeMap<>();
+        totals.windows().forEach((key, t) -> {
+            if (key.startsWith(businessDate + "T")) {
+                windows.put(key, t);
+            }
+        });
+        return windows;
     }
 
     private static void recordWindows(Connection c, long landedObjectId, Map<String, RowTotals> windows)

@@ -1,5 +1,5 @@
 with landed as (
-    select cast(floor(extract(epoch from (case when (record->>'created_at') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' then (record->>'created_at')::timestamptz end)) / 900) as bigint) as part, record->>'payment_id' as k0, change_seq as change_seq, op as op, (case when (record->>'amount_minor') ~ '^\s*-?[0-9]+(\.[0-9]+)?\s*$' then (record->>'amount_minor')::numeric end) as amount, record->>'currency' as currency
+    select cast(floor(extract(epoch from (case when (record->>'created_at') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' and pg_input_is_valid(record->>'created_at', 'timestamptz') then (record->>'created_at')::timestamptz end)) / 900) as bigint) as part, record->>'payment_id' as k0, change_seq as change_seq, op as op, (case when (record->>'amount_minor') ~ '^\s*-?[0-9]+(\.[0-9]+)?\s*$' then (record->>'amount_minor')::numeric end) as amount, record->>'currency' as currency
     from raw.payments
     where business_date = ?
 ),

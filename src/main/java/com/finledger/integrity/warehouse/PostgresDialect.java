@@ -43,8 +43,10 @@ public class PostgresDialect implements WarehouseDialect {
 
     @Override
     public String windowBucket(String expression, boolean isText, long windowSeconds) {
-        String ts = isText ? "(case when (" + expression + ") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' then ("
-                + expression + ")::timestamptz end)" : expression;
+        // shaped like a timestamp and valid as one (a 13th month must not abort the evaluation)
+        String ts = isText ? "(case when (" + expression + ") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' "
+                + "and pg_input_is_valid(" + expression + ", 'timestamptz') then (" + expression + ")::timestamptz end)"
+                : expression;
         return "cast(floor(extract(epoch from " + ts + ") / " + windowSeconds + ") as bigint)";
     }
 

@@ -42,6 +42,12 @@ public class ReadinessCache {
         return e.view();
     }
 
+    /** The cached answer if it is still fresh (itself empty for a partition that does not exist); else empty. */
+    Optional<Optional<ReadinessResource.ReadinessView>> fresh(String dataset, String partition) {
+        Entry e = ttlNanos <= 0 ? null : entries.get(dataset + "/" + partition);
+        return e == null || System.nanoTime() - e.loadedAt() > ttlNanos ? Optional.empty() : Optional.of(e.view());
+    }
+
     public void invalidate(String dataset, String partition) {
         entries.remove(dataset + "/" + partition);
     }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Readiness for machines. The single-partition read is what Airflow sensors poll: one indexed
@@ -85,11 +86,24 @@ public class ReadinessResource {
     @GET
     @Path("{dataset}/{partition}")
     @RolesAllowed({Roles.PIPELINE, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
-    public Response get(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
-                        @HeaderParam("If-None-Match") String ifNoneMatch) {
+    public io.smallrye.mutiny.Uni<Response> get(@PathParam("dataset") String dataset,
+                                                @PathParam("partition") String partition,
+                                                @HeaderParam("If-None-Match") String ifNoneMatch) {
         requireKnown(dataset, partition);
-        ReadinessView view = cache.get(dataset, partition, () -> readiness.find(dataset, partition).map(ReadinessView::of))
-                .orElseGet(() -> ReadinessView.pending(dataset, partition));
+        // the many sensors polling one partition are answered from the cache on the I/O thread; only a
+        // miss goes to a worker thread for the database
+        Optional<Optional<ReadinessView>> cached = cache.fresh(dataset, partition);
+        if (cached.isPresent()) {
+            return io.smallrye.mutiny.Uni.createFrom().item(respond(dataset, partition, cached.get(), ifNoneMatch));
+        }
+        return io.smallrye.mutiny.Uni.createFrom().item(() -> respond(dataset, partition, cache.get(dataset, partition,
+                        () -> readiness.find(dataset, partition).map(ReadinessView::of)), ifNoneMatch))
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static Response respond(String dataset, String partition, Optional<ReadinessView> found,
+                                    String ifNoneMatch) {
+        ReadinessView view = found.orElseGet(() -> ReadinessView.pending(dataset, partition));
         EntityTag etag = new EntityTag(dataset + "/" + partition + "/" + view.version());
         if (ifNoneMatch != null && ifNoneMatch.replace("W/", "").equals(etag.toString())) {
             return Response.notModified(etag).build();

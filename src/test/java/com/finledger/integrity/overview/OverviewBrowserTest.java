@@ -114,6 +114,32 @@ class OverviewBrowserTest {
     }
 
     @org.junit.jupiter.api.Test
+    void opsNarrowABlockedDateToTheWindowThatHoldsTheBreak() throws Exception {
+        try (BrowserContext context = browser.newContext()) {
+            Page page = signIn(context, "ops");
+            var orphan = script.fault(com.finledger.integrity.demo.Defect.ORPHAN_REFUND).orElseThrow();
+            page.navigate(root + "readiness");
+            String cell = page.locator("#readiness-board a[href='/readiness/ledger_refunds/" + orphan.businessDate()
+                    + "']").locator("xpath=..").textContent();
+            assertTrue(cell.contains("windows ready"), cell);
+
+            page.locator("#readiness-board a[href='/readiness/ledger_refunds/" + orphan.businessDate() + "']").click();
+            int all = page.locator("#windows tbody tr:visible").count();
+            page.locator("input[data-filter-table=windows]").fill("refunds_payment_exists");
+            int blocked = page.locator("#windows tbody tr:visible").count();
+            assertTrue(all > 40 && blocked == 1, all + " windows, " + blocked + " naming the orphan's rule");
+
+            page.locator("#windows tbody tr:visible a").first().click();
+            assertEquals("Blocked", page.getByTestId("partition-state").textContent());
+            assertTrue(page.locator("ul.blocking").textContent().contains("1 rows of this window fail"));
+            assertEquals(1, page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+                    new Page.GetByRoleOptions().setName("business date " + orphan.businessDate())).count());
+            Path shot = Path.of("target", "screenshots", "readiness-window.png");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void opsFindTheResentFileRecognisedAsADuplicate() throws Exception {
         try (BrowserContext context = browser.newContext()) {
             Page page = signIn(context, "ops");

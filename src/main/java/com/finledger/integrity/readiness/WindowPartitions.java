@@ -29,7 +29,7 @@ import java.util.TreeMap;
 
 /**
  * The micro-batch window partitions of an operations dataset, derived while its business date is
- * evaluated: every check is computed once for the date with grouped queries and attributed to the
+ * evaluated (every window that holds rows, and every window that has closed, rows or not): every check is computed once for the date with grouped queries and attributed to the
  * windows its rows fall in (by the dataset's time column). Control totals and controls are per
  * window; row-level rule failures count in the window of each failing row; checks about the date as
  * a whole (a DMS task, freshness, volume, fields added to the records) and failing rows that name no
@@ -54,6 +54,9 @@ public class WindowPartitions {
     @Inject
     RuleEvaluator ruleEvaluator;
 
+    @Inject
+    java.time.Clock clock;
+
     public record Window(String key, List<ControlTotal> totals, List<ControlResult> controls, List<RuleOutcome> rules,
                          List<String> blocking) {
     }
@@ -71,6 +74,9 @@ public class WindowPartitions {
                 all.put(key, byLayer);
             }
         });
+        for (String known : closedWindows(partitioning, dataset.freshness(), date)) {
+            all.computeIfAbsent(known, k -> Map.of());
+        }
         for (String known : knownWindows(c, dataset.name(), date)) {
             all.computeIfAbsent(known, k -> Map.of());
         }
@@ -121,6 +127,7 @@ public class WindowPartitions {
         out.keySet().forEach(k -> keys.put(k, true));
         inputs.forEach(m -> m.keySet().forEach(k -> keys.put(k, true)));
         knownWindows(c, curated.name(), date).forEach(k -> keys.put(k, true));
+        closedWindows(partitioning, curated.freshness(), date).forEach(k -> keys.put(k, true));
         RuleEvaluator.WindowFailures failures = ruleEvaluator.failuresByWindow(curated, date);
         List<Window> windows = new ArrayList<>();
         for (String key : keys.keySet()) {
@@ -188,6 +195,29 @@ public class WindowPartitions {
                 : failing + " rows of this window fail: " + rule.description()
                 + (released > 0 ? " (" + released + " released)" : "");
         return new RuleOutcome(rule, passed, failing, released, message, true);
+    }
+
+    /**
+     * Every window of the date that closed at least the dataset's freshness SLA ago: a window without a
+     * single row is a verdict too (the source says it holds none), so a sensor waiting for a quiet
+     * quarter of an hour gets READY instead of waiting for ever. Windows still open stay unevaluated.
+     */
+    private List<String> closedWindows(Catalog.Partitioning partitioning, java.time.Duration freshness,
+                                       LocalDate date) {
+        return closedWindows(partitioning, freshness, date, clock.instant());
+    }
+
+    static List<String> closedWindows(Catalog.Partitioning partitioning, java.time.Duration freshness, LocalDate date,
+                                      Instant now) {
+        List<String> keys = new ArrayList<>();
+        Instant settled = now.minus(freshness);
+        java.time.Duration window = partitioning.window().orElseThrow();
+        for (Instant start = date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+             start.isBefore(date.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
+                     && !start.plus(window).isAfter(settled); start = start.plus(window)) {
+            keys.add(partitioning.windowKey(start));
+        }
+        return keys;
     }
 
     /** Window partitions of the date that exist already, so a window whose rows went away is evaluated too. */

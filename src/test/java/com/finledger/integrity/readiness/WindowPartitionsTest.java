@@ -76,7 +76,18 @@ class WindowPartitionsTest {
                         + "at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI\"Z\"') from " + table + " where business_date = ?",
                         List.of(date), rs -> rs.getString(1)));
                 assertFalse(expected.isEmpty(), table + " " + date);
-                assertEquals(expected, windows(d.name(), date).keySet(), d.name() + " " + date);
+                Map<String, PartitionReadiness> windows = windows(d.name(), date);
+                assertEquals(96, windows.size(), "every window of a past date is a partition, rows or not");
+                assertTrue(windows.keySet().containsAll(expected), d.name() + " " + date);
+                if (d.name().equals("ledger_refunds")) {
+                    assertTrue(expected.size() < 96, "refunds leave some windows empty");
+                }
+                for (var w : windows.entrySet()) {
+                    if (!expected.contains(w.getKey()) && w.getValue().state() == ReadinessState.READY) {
+                        List<PartitionDetail.ControlRow> controls = detail.controls(w.getValue().lastEvaluationId());
+                        assertEquals(0, controls.get(0).in(), "a quiet window is ready with nothing in it");
+                    }
+                }
             }
         }
     }
@@ -137,7 +148,9 @@ class WindowPartitionsTest {
                     expected.addAll(windowsOf("staging." + input, catalogService.catalog().dataset(input).partitioning()
                             .timeColumn().orElseThrow(), "business_date = ?", List.of(date)));
                 }
-                assertEquals(expected, windows(c.name(), date).keySet(), c.name() + " " + date);
+                assertFalse(expected.isEmpty());
+                assertEquals(96, windows(c.name(), date).size(), c.name() + " " + date);
+                assertTrue(windows(c.name(), date).keySet().containsAll(expected), c.name() + " " + date);
             }
         }
         PartitionReadiness r = readiness.find("transactions", fixture.defaultSpec().firstBusinessDate() + "T10:15Z")

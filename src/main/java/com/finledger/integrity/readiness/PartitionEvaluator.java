@@ -270,12 +270,16 @@ public class PartitionEvaluator {
         }
     }
 
+    /** A row-level blocking rule on STAGING: the rows failing it are held back from the layers after it. */
+    static boolean holdsRowsBack(Rule r) {
+        return r.layer() == Rule.Layer.STAGING && r.severity() == Rule.Severity.BLOCK && r.fusable()
+                && r.type() != Rule.Type.UNIQUE;
+    }
+
     /** Rows of this staging table held back by row-level blocking rules (custom rules may name rows elsewhere). */
     private static long quarantinedStagingRows(Connection c, String dataset, String partition, long evaluationId,
                                                List<RuleOutcome> outcomes) throws SQLException {
-        String[] rules = outcomes.stream().map(RuleOutcome::rule)
-                .filter(r -> r.layer() == Rule.Layer.STAGING && r.severity() == Rule.Severity.BLOCK && r.fusable()
-                        && r.type() != Rule.Type.UNIQUE)
+        String[] rules = outcomes.stream().map(RuleOutcome::rule).filter(PartitionEvaluator::holdsRowsBack)
                 .map(Rule::name).toArray(String[]::new);
         try (PreparedStatement ps = c.prepareStatement("""
                 select count(distinct row_key) from quarantined_row

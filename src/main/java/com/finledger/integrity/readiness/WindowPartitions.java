@@ -61,7 +61,7 @@ public class WindowPartitions {
                          List<String> blocking) {
     }
 
-    /** The windows of the date that hold rows in any layer or were evaluated before, in time order. */
+    /** The windows of the date that hold rows in any layer, have closed, or were evaluated before, in time order. */
     public List<Window> derive(Connection c, Source source, Dataset dataset, LocalDate date,
                                List<ControlResult> dateControls, List<RuleOutcome> dateRules) throws SQLException {
         Catalog.Partitioning partitioning = dataset.partitioning();
@@ -80,9 +80,8 @@ public class WindowPartitions {
         for (String known : knownWindows(c, dataset.name(), date)) {
             all.computeIfAbsent(known, k -> Map.of());
         }
-        List<String> heldBackRules = dateRules.stream().map(RuleOutcome::rule)
-                .filter(r -> r.layer() == Rule.Layer.STAGING && r.severity() == Rule.Severity.BLOCK && r.fusable()
-                        && r.type() != Rule.Type.UNIQUE).map(Rule::name).toList();
+        List<String> heldBackRules = dateRules.stream().map(RuleOutcome::rule).filter(PartitionEvaluator::holdsRowsBack)
+                .map(Rule::name).toList();
         RuleEvaluator.WindowFailures failures = ruleEvaluator.failuresByWindow(dataset, date, heldBackRules);
         Map<String, ControlResult> sequence = source.kind() == Catalog.SourceKind.POSTGRES_CDC
                 ? cdcControls.changeSequenceByWindow(source, dataset, date) : Map.of();

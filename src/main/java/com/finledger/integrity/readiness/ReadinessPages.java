@@ -99,14 +99,14 @@ public class ReadinessPages {
         Catalog catalog = catalogService.catalog();
         Map<String, long[]> windowCounts = readiness.windowCounts();
         List<BoardRow> rows = new ArrayList<>();
+        java.util.function.Function<String, List<String>> windowNotes = dataset -> columns.stream().map(p -> {
+            long[] n = windowCounts.get(dataset + "/" + p);
+            return n == null ? "" : n[1] + " of " + n[0] + " windows ready";
+        }).toList();
         catalog.datasets().forEach(d -> rows.add(new BoardRow(d.name(), "source", d.slaClass().name().toLowerCase(),
-                columns.stream().map(p -> byKey.get(d.name() + "/" + p)).toList(), columns.stream().map(p -> {
-                    long[] n = windowCounts.get(d.name() + "/" + p);
-                    return n == null ? "" : n[1] + " of " + n[0] + " windows ready";
-                }).toList())));
+                columns.stream().map(p -> byKey.get(d.name() + "/" + p)).toList(), windowNotes.apply(d.name()))));
         catalog.curated().forEach(c -> rows.add(new BoardRow(c.name(), "curated", c.slaClass().name().toLowerCase(),
-                columns.stream().map(p -> byKey.get(c.name() + "/" + p)).toList(),
-                columns.stream().map(p -> "").toList())));
+                columns.stream().map(p -> byKey.get(c.name() + "/" + p)).toList(), windowNotes.apply(c.name()))));
         return Pages.page(board.data("columns", columns).data("rows", rows), identity, "/readiness");
     }
 

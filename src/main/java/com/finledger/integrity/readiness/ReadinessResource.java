@@ -185,12 +185,13 @@ public class ReadinessResource {
      */
     public LocalDate requireKnown(String dataset, String partition) {
         var catalog = catalogService.catalog();
-        var source = catalog.datasets().filter(d -> d.name().equals(dataset)).findFirst();
-        boolean known = source.isPresent() || catalog.curated().stream().anyMatch(c -> c.name().equals(dataset));
-        if (!known) {
+        var declared = catalog.datasets().filter(d -> d.name().equals(dataset)).findFirst()
+                .map(Catalog.Dataset::partitioning).or(() -> catalog.curated().stream()
+                        .filter(c -> c.name().equals(dataset)).findFirst().map(Catalog.CuratedDataset::partitioning));
+        if (declared.isEmpty()) {
             throw new java.util.NoSuchElementException("no dataset named " + dataset + " in the catalog");
         }
-        var partitioning = source.map(Catalog.Dataset::partitioning).filter(Catalog.Partitioning::windowed);
+        var partitioning = declared.filter(Catalog.Partitioning::windowed);
         if (partitioning.isPresent() && partition.contains("T")) {
             return partitioning.get().windowStart(partition)
                     .map(start -> LocalDate.ofInstant(start, java.time.ZoneOffset.UTC))

@@ -195,6 +195,10 @@ class WindowPartitionsTest {
         String clean = gap.businessDate() + "T10:15Z";
         given().auth().preemptive().basic("pipeline", "demo").get("/api/v1/readiness/beta_transactions/" + clean)
                 .then().statusCode(200).body("state", equalTo("READY"));
+        given().auth().preemptive().basic("pipeline", "demo")
+                .get("/api/v1/readiness/processor_transactions/" + gap.businessDate() + "T10:15Z")
+                .then().statusCode(200).body("state", equalTo("BLOCKED"))
+                .body("checks.blocking[0]", containsString("upstream alpha_transactions " + gap.businessDate() + "T10:15Z"));
         given().auth().preemptive().basic("pipeline", "demo").get("/api/v1/readiness/payments/2026-11-02T10:07Z")
                 .then().statusCode(400).body("detail", containsString("15-minute windows like 2026-11-02T10:15Z"));
         given().auth().preemptive().basic("pipeline", "demo")
@@ -214,8 +218,11 @@ class WindowPartitionsTest {
         Map<String, PartitionReadiness> all = windows("ledger_refunds", orphan.businessDate());
         long ready = all.values().stream().filter(r -> r.state() == ReadinessState.READY).count();
         assertTrue(ready > 0 && ready < all.size());
+        Map<String, PartitionReadiness> curated = windows("refunds", orphan.businessDate());
+        long curatedReady = curated.values().stream().filter(r -> r.state() == ReadinessState.READY).count();
         given().auth().preemptive().basic("ops", "demo").get("/readiness").then().statusCode(200)
                 .body(containsString(ready + " of " + all.size() + " windows ready"))
+                .body(containsString(curatedReady + " of " + curated.size() + " windows ready"))
                 .body(org.hamcrest.Matchers.not(containsString(">" + orphan.businessDate() + "T")));
         String window = windows("ledger_refunds", orphan.businessDate()).entrySet().stream()
                 .filter(e -> e.getValue().state() == ReadinessState.BLOCKED).findFirst().orElseThrow().getKey();

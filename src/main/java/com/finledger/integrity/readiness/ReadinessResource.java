@@ -1,9 +1,8 @@
 package com.finledger.integrity.readiness;
 
-import com.finledger.integrity.catalog.Catalog;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.finledger.integrity.catalog.Catalog;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -146,7 +145,8 @@ public class ReadinessResource {
             PartitionReadiness window = readiness.find(dataset, partition).orElse(null);
             if (window == null) {
                 return Map.of("evaluationId", e.id(), "readiness", ReadinessView.pending(dataset, partition),
-                        "blocking", List.of("no rows of " + dataset + " fall in window " + partition));
+                        "blocking", List.of("window " + partition + " of " + dataset + " holds no rows yet and has "
+                                + "not closed for the dataset's freshness SLA; it is evaluated once it has"));
             }
             return Map.of("evaluationId", window.lastEvaluationId(), "readiness", ReadinessView.of(window), "blocking",
                     parse(window.checksSummary()).path("blocking"));

@@ -48,83 +48,58 @@ public class ControlTotalService {
     @Inject
     PostgresWarehouse sources;
 
-    /** Control totals of a source dataset's partition in every layer it passes through, in layer order. */
-    public Map<String, ControlTotal> compute(Source source, Dataset dataset, LocalDate date, Connection app)
-            throws SQLException {
-        String partition = date.toString();
-        Map<String, ControlTotal> totals = new LinkedHashMap<>();
-        if (source.kind() == SourceKind.POSTGRES_CDC) {
-            totals.put(SOURCE, run(sources, ControlTotalQueries.sourceChangeLog(PostgresDialect.INSTANCE,
-                    source.schema(), dataset), dataset.name(), partition, SOURCE, date));
-        } else if (source.kind() == SourceKind.REST_API) {
-            totals.put(SOURCE, run(sources, ControlTotalQueries.sourceTable(PostgresDialect.INSTANCE, source.schema(),
-                    dataset), dataset.name(), partition, SOURCE, date));
-        }
-        totals.put(LANDING, landing(app, dataset.name(), date));
-        totals.put(RAW, warehouse.tableExists("raw", dataset.name())
-                ? run(warehouse, ControlTotalQueries.raw(warehouse.dialect(), dataset), dataset.name(), partition, RAW, date)
-                : empty(dataset.name(), partition, RAW));
-        totals.put(STAGING, warehouse.tableExists("staging", dataset.name())
-                ? run(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset), dataset.name(), partition,
-                STAGING, date)
-                : empty(dataset.name(), partition, STAGING));
-        return totals;
+    /** A source dataset's totals for its business date, by layer, and for each of its windows, by layer. */
+    public record Computed(Map<String, ControlTotal> date, Map<String, Map<String, ControlTotal>> windows) {
     }
 
     /**
-     * Control totals of every micro-batch window of a windowed dataset's business date, in every layer:
-     * one grouped query per layer, window key to layer to total. Rows whose time is missing or not a
-     * timestamp belong to no window (the business-date partition still counts them).
+     * Control totals of a source dataset's business date in every layer it passes through, in layer
+     * order; for a dataset cut into micro-batch windows also each window's (window key to layer to
+     * total). A windowed dataset's layers are read with one grouped query each: the date's total is the
+     * sum of its windows plus the rows that belong to no window (no usable time), so nothing is read
+     * twice and nothing escapes the date.
      */
-    public Map<String, Map<String, ControlTotal>> computeWindows(Source source, Dataset dataset, LocalDate date,
-                                                                 Connection app) throws SQLException {
-        long seconds = dataset.partitioning().windowSeconds();
+    public Computed compute(Source source, Dataset dataset, LocalDate date, Connection app) throws SQLException {
+        boolean byWindow = dataset.partitioning().windowed();
+        long seconds = byWindow ? dataset.partitioning().windowSeconds() : 0;
+        String partition = date.toString();
+        Map<String, ControlTotal> totals = new LinkedHashMap<>();
         Map<String, Map<String, ControlTotal>> windows = new TreeMap<>();
-        BiConsumer<String, Map<String, ControlTotal>> put = (layer, byWindow) -> byWindow.forEach(
-                (key, total) -> windows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(layer, total));
+        BiConsumer<String, Grouped> put = (layer, grouped) -> {
+            totals.put(layer, grouped.date());
+            grouped.windows().forEach((key, total) -> windows.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                    .put(layer, total));
+        };
         if (source.kind() == SourceKind.POSTGRES_CDC) {
-            put.accept(SOURCE, runByWindow(sources, ControlTotalQueries.sourceChangeLog(PostgresDialect.INSTANCE,
-                    source.schema(), dataset, true), dataset.name(), SOURCE, date, seconds));
+            put.accept(SOURCE, run(sources, ControlTotalQueries.sourceChangeLog(PostgresDialect.INSTANCE,
+                    source.schema(), dataset, byWindow), dataset.name(), partition, SOURCE, date, seconds));
         } else if (source.kind() == SourceKind.REST_API) {
-            put.accept(SOURCE, runByWindow(sources, ControlTotalQueries.sourceTable(PostgresDialect.INSTANCE,
-                    source.schema(), dataset, true), dataset.name(), SOURCE, date, seconds));
+            put.accept(SOURCE, run(sources, ControlTotalQueries.sourceTable(PostgresDialect.INSTANCE, source.schema(),
+                    dataset, byWindow), dataset.name(), partition, SOURCE, date, seconds));
         }
-        put.accept(LANDING, landingByWindow(app, dataset.name(), date));
-        if (warehouse.tableExists("raw", dataset.name())) {
-            put.accept(RAW, runByWindow(warehouse, ControlTotalQueries.raw(warehouse.dialect(), dataset, true),
-                    dataset.name(), RAW, date, seconds));
+        totals.put(LANDING, landing(app, dataset.name(), date));
+        if (byWindow) {
+            landingByWindow(app, dataset.name(), date).forEach((key, total) -> windows.computeIfAbsent(key,
+                    k -> new LinkedHashMap<>()).put(LANDING, total));
         }
-        if (warehouse.tableExists("staging", dataset.name())) {
-            put.accept(STAGING, runByWindow(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset, true),
-                    dataset.name(), STAGING, date, seconds));
-        }
+        put.accept(RAW, warehouse.tableExists("raw", dataset.name())
+                ? run(warehouse, ControlTotalQueries.raw(warehouse.dialect(), dataset, byWindow), dataset.name(),
+                partition, RAW, date, seconds)
+                : new Grouped(empty(dataset.name(), partition, RAW), Map.of()));
+        put.accept(STAGING, stagingGrouped(dataset, date, byWindow));
         for (var entry : windows.entrySet()) {
             Map<String, ControlTotal> ordered = emptyLayers(source, dataset, entry.getKey());
             ordered.putAll(entry.getValue());
             entry.setValue(ordered);
         }
-        return windows;
+        return new Computed(totals, windows);
     }
 
-    /** STAGING totals of a windowed source dataset per window of the business date. */
-    public Map<String, ControlTotal> stagingByWindow(Dataset dataset, LocalDate date) {
-        if (!warehouse.tableExists("staging", dataset.name())) {
-            return Map.of();
-        }
-        return runByWindow(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset, true), dataset.name(),
-                STAGING, date, dataset.partitioning().windowSeconds());
-    }
-
-    /** CURATED totals of a windowed curated dataset per window of the business date. */
-    public Map<String, ControlTotal> curatedByWindow(CuratedDataset curated, LocalDate date) {
-        if (!warehouse.tableExists("curated", curated.name())) {
-            return Map.of();
-        }
-        long seconds = curated.partitioning().windowSeconds();
-        return runByWindow(warehouse, ControlTotalQueries.curated(warehouse.dialect(), curated.name(),
-                curated.primaryKey(), curated.amount().column(), curated.amount().currencyColumn(),
-                curated.businessDate(), curated.partitioning().timeColumn().orElseThrow(), seconds), curated.name(),
-                CURATED, date, seconds);
+    private Grouped stagingGrouped(Dataset dataset, LocalDate date, boolean byWindow) {
+        return warehouse.tableExists("staging", dataset.name())
+                ? run(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset, byWindow), dataset.name(),
+                date.toString(), STAGING, date, byWindow ? dataset.partitioning().windowSeconds() : 0)
+                : new Grouped(empty(dataset.name(), date.toString(), STAGING), Map.of());
     }
 
     public static ControlTotal emptyTotal(String dataset, String partition, String layer) {
@@ -141,20 +116,33 @@ public class ControlTotalService {
         return layers;
     }
 
-    private static Map<String, ControlTotal> runByWindow(Warehouse where, String sql, String dataset, String layer,
-                                                         LocalDate date, long windowSeconds) {
+    /** A layer's total for the date and, when the query was grouped by window, for each window of it. */
+    private record Grouped(ControlTotal date, Map<String, ControlTotal> windows) {
+    }
+
+    /**
+     * Runs a control-total query; with {@code windowSeconds > 0} the query carries a leading
+     * {@code part} column (the window number, null for rows that belong to no window).
+     */
+    private static Grouped run(Warehouse where, String sql, String dataset, String partition, String layer,
+                               LocalDate date, long windowSeconds) {
+        List<ControlTotal> all = new ArrayList<>();
         Map<String, List<ControlTotal>> parts = new LinkedHashMap<>();
         where.query(sql, List.of(date), rs -> {
-            long bucket = rs.getLong("part");
-            if (!rs.wasNull()) {
-                String key = Partitioning.windowKeyOfBucket(bucket, windowSeconds);
-                parts.computeIfAbsent(key, k -> new ArrayList<>()).add(currencyRow(rs, dataset, key, layer));
+            ControlTotal row = currencyRow(rs, dataset, partition, layer);
+            all.add(row);
+            if (windowSeconds > 0) {
+                long bucket = rs.getLong("part");
+                if (!rs.wasNull()) {
+                    String key = Partitioning.windowKeyOfBucket(bucket, windowSeconds);
+                    parts.computeIfAbsent(key, k -> new ArrayList<>()).add(currencyRow(rs, dataset, key, layer));
+                }
             }
-            return bucket;
+            return row;
         });
-        Map<String, ControlTotal> totals = new LinkedHashMap<>();
-        parts.forEach((key, rows) -> totals.put(key, add(rows, dataset, key, layer)));
-        return totals;
+        Map<String, ControlTotal> windows = new LinkedHashMap<>();
+        parts.forEach((key, rows) -> windows.put(key, add(rows, dataset, key, layer)));
+        return new Grouped(add(all, dataset, partition, layer), windows);
     }
 
     /** Landing totals per window were recorded with each object that holds rows of the window. */
@@ -184,20 +172,33 @@ public class ControlTotalService {
         return totals;
     }
 
-    public ControlTotal computeCurated(CuratedDataset curated, LocalDate date) {
-        String partition = date.toString();
-        if (!warehouse.tableExists("curated", curated.name())) {
-            return empty(curated.name(), partition, CURATED);
-        }
-        return run(warehouse, ControlTotalQueries.curated(warehouse.dialect(), curated.name(), curated.primaryKey(),
-                curated.amount().column(), curated.amount().currencyColumn(), curated.businessDate()), curated.name(),
-                partition, CURATED, date);
+    /**
+     * A curated dataset's business date: its CURATED total and the STAGING totals of the datasets its
+     * rows come from, in {@code rowsFrom} order; for a windowed curated dataset also per window (one
+     * grouped query per table serves both).
+     */
+    public record CuratedTotals(ControlTotal out, Map<String, ControlTotal> outWindows, List<ControlTotal> inputs,
+                                List<Map<String, ControlTotal>> inputWindows) {
     }
 
-    private static ControlTotal run(Warehouse where, String sql, String dataset, String partition, String layer,
-                                    LocalDate date) {
-        return add(where.query(sql, List.of(date), rs -> currencyRow(rs, dataset, partition, layer)), dataset, partition,
-                layer);
+    public CuratedTotals computeCurated(CuratedDataset curated, List<Dataset> rowsFrom, LocalDate date) {
+        String partition = date.toString();
+        boolean byWindow = curated.partitioning().windowed();
+        long seconds = byWindow ? curated.partitioning().windowSeconds() : 0;
+        Grouped out = !warehouse.tableExists("curated", curated.name())
+                ? new Grouped(empty(curated.name(), partition, CURATED), Map.of())
+                : run(warehouse, ControlTotalQueries.curated(warehouse.dialect(), curated.name(), curated.primaryKey(),
+                curated.amount().column(), curated.amount().currencyColumn(), curated.businessDate(),
+                byWindow ? curated.partitioning().timeColumn().orElseThrow() : null, seconds), curated.name(),
+                partition, CURATED, date, seconds);
+        List<ControlTotal> inputs = new ArrayList<>();
+        List<Map<String, ControlTotal>> inputWindows = new ArrayList<>();
+        for (Dataset input : rowsFrom) {
+            Grouped staged = stagingGrouped(input, date, byWindow);
+            inputs.add(staged.date());
+            inputWindows.add(staged.windows());
+        }
+        return new CuratedTotals(out.date(), out.windows(), inputs, inputWindows);
     }
 
     private static ControlTotal currencyRow(ResultSet rs, String dataset, String partition, String layer)

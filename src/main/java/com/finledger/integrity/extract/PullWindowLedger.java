@@ -243,20 +243,29 @@ public class PullWindowLedger {
     /** The {@code pull_windows} control of an API dataset's partition: its day is covered by pulled windows only. */
     public ControlResult control(Source source, Dataset dataset, LocalDate date) {
         Instant dayFrom = date.atStartOfDay(ZoneOffset.UTC).toInstant();
-        return control(source, dataset, dayFrom, dayFrom.plus(Duration.ofDays(1)));
+        return snapshot(source).control(dayFrom, dayFrom.plus(Duration.ofDays(1)));
     }
 
-    /** The same control over any span of time, e.g. one micro-batch window partition. */
-    public ControlResult control(Source source, Dataset dataset, Instant dayFrom, Instant dayTo) {
+    /** The ledger of an API source's endpoint as read once, with its issues: for many spans in a row. */
+    public record Snapshot(List<Window> windows, List<Issue> issues) {
+
+        /** The {@code pull_windows} control over {@code [dayFrom, dayTo)}: a day or one micro-batch window. */
+        public ControlResult control(Instant dayFrom, Instant dayTo) {
+            List<String> reasons = issues.stream().filter(i -> i.touches(dayFrom, dayTo)).map(Issue::detail).toList();
+            List<Window> covering = windows.stream()
+                    .filter(w -> w.from().isBefore(dayTo) && w.to().isAfter(dayFrom)).toList();
+            long pulled = covering.stream().filter(w -> w.status().equals("SUCCEEDED")).count();
+            return new ControlResult("pull_windows", "source", "landing", covering.size() + reasons.stream()
+                    .filter(r -> r.startsWith("window gap")).count(), 0, pulled, 0, 0, reasons.isEmpty(), reasons,
+                    List.of());
+        }
+    }
+
+    /** Reads an API source's pull-window ledger once. */
+    public Snapshot snapshot(Source source) {
         String endpoint = source.endpoint().orElseThrow();
-        List<String> reasons = issues(source.name(), endpoint).stream().filter(i -> i.touches(dayFrom, dayTo))
-                .map(Issue::detail).toList();
-        List<Window> covering = windows(source.name(), endpoint).stream()
-                .filter(w -> w.from().isBefore(dayTo) && w.to().isAfter(dayFrom)).toList();
-        long pulled = covering.stream().filter(w -> w.status().equals("SUCCEEDED")).count();
-        return new ControlResult("pull_windows", "source", "landing", covering.size() + reasons.stream()
-                .filter(r -> r.startsWith("window gap")).count(), 0, pulled, 0, 0, reasons.isEmpty(), reasons,
-                List.of());
+        List<Window> windows = windows(source.name(), endpoint);
+        return new Snapshot(windows, issues(windows, source.name(), endpoint));
     }
 
     public List<Window> windows(String source, String endpoint) {

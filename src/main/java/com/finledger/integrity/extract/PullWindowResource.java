@@ -52,8 +52,8 @@ public class PullWindowResource {
     public Ledger ledger(@PathParam("source") String sourceName) {
         Source source = apiSource(sourceName);
         String endpoint = source.endpoint().orElseThrow();
-        return new Ledger(source.name(), endpoint, ledger.windows(source.name(), endpoint),
-                ledger.issues(source.name(), endpoint));
+        PullWindowLedger.Snapshot snapshot = ledger.snapshot(source);
+        return new Ledger(source.name(), endpoint, snapshot.windows(), snapshot.issues());
     }
 
     @GET

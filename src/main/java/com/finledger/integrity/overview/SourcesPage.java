@@ -90,8 +90,9 @@ public class SourcesPage {
                 cdc.add(cdc(s));
             } else if (s.kind() == SourceKind.REST_API) {
                 String endpoint = s.endpoint().orElseThrow();
-                List<PullWindowLedger.Window> windows = ledger.windows(s.name(), endpoint);
-                apis.add(new Api(s.name(), endpoint, windows.size(), ledger.issues(s.name(), endpoint),
+                PullWindowLedger.Snapshot snapshot = ledger.snapshot(s);
+                List<PullWindowLedger.Window> windows = snapshot.windows();
+                apis.add(new Api(s.name(), endpoint, windows.size(), snapshot.issues(),
                         newestFirst(windows.subList(Math.max(0, windows.size() - RECENT_WINDOWS), windows.size()))));
             }
         }

@@ -114,7 +114,8 @@ public class PartitionEvaluator {
                 List<WindowPartitions.Window> windows = List.of();
                 if (dataset.isPresent()) {
                     Source source = catalog.sourceOf(dataset.get());
-                    Map<String, ControlTotal> byLayer = controlTotals.compute(source, dataset.get(), date, c);
+                    ControlTotalService.Computed computed = controlTotals.compute(source, dataset.get(), date, c);
+                    Map<String, ControlTotal> byLayer = computed.date();
                     totals.addAll(byLayer.values());
                     results.addAll(controls.reconcile(source.kind(), dataset.get(), date, byLayer,
                             quarantinedStagingRows(c, datasetName, partition, evaluationId, outcomes)));
@@ -126,12 +127,16 @@ public class PartitionEvaluator {
                         results.add(expectedFiles.control(source, dataset.get(), date));
                     }
                     if (dataset.get().partitioning().windowed()) {
-                        windows = windowPartitions.derive(c, source, dataset.get(), date, results, outcomes);
+                        windows = windowPartitions.derive(c, source, dataset.get(), date, computed.windows(), results,
+                                outcomes);
                     }
                 } else {
-                    evaluateCurated(c, catalog, curated.get(), date, totals, results, blocking);
+                    ControlTotalService.CuratedTotals computed = controlTotals.computeCurated(curated.get(),
+                            curated.get().rowsFrom().stream().map(catalog::dataset).toList(), date);
+                    evaluateCurated(catalog, curated.get(), date, computed, totals, results, blocking);
                     if (curated.get().partitioning().windowed()) {
-                        windows = windowPartitions.deriveCurated(c, catalog, curated.get(), date, outcomes, readiness);
+                        windows = windowPartitions.deriveCurated(c, catalog, curated.get(), date, computed, outcomes,
+                                readiness);
                     }
                 }
                 blocking.addAll(blockingReasons(results, outcomes));
@@ -204,18 +209,12 @@ public class PartitionEvaluator {
         finishEvaluation(c, id, verdict);
     }
 
-    private void evaluateCurated(Connection c, Catalog catalog, CuratedDataset curated, LocalDate date,
-                                 List<ControlTotal> totals, List<ControlResult> results, List<String> blocking)
-            throws SQLException {
-        ControlTotal out = controlTotals.computeCurated(curated, date);
-        totals.add(out);
+    private void evaluateCurated(Catalog catalog, CuratedDataset curated, LocalDate date,
+                                 ControlTotalService.CuratedTotals computed, List<ControlTotal> totals,
+                                 List<ControlResult> results, List<String> blocking) {
+        totals.add(computed.out());
         if (!curated.rowsFrom().isEmpty()) {
-            List<ControlTotal> inputs = new ArrayList<>();
-            for (String input : curated.rowsFrom()) {
-                Dataset d = catalog.dataset(input);
-                inputs.add(controlTotals.compute(catalog.sourceOf(d), d, date, c).get(ControlTotalService.STAGING));
-            }
-            results.add(controls.stagingToCurated(curated.name(), curated.rowsFrom(), inputs, out,
+            results.add(controls.stagingToCurated(curated.name(), curated.rowsFrom(), computed.inputs(), computed.out(),
                     catalog.dataset(curated.rowsFrom().get(0)).primaryKey().get(0), date));
         }
         for (String upstream : curated.builtFrom()) {

@@ -63,9 +63,9 @@ public class WindowPartitions {
 
     /** The windows of the date that hold rows in any layer, have closed, or were evaluated before, in time order. */
     public List<Window> derive(Connection c, Source source, Dataset dataset, LocalDate date,
-                               List<ControlResult> dateControls, List<RuleOutcome> dateRules) throws SQLException {
+                               Map<String, Map<String, ControlTotal>> totals, List<ControlResult> dateControls,
+                               List<RuleOutcome> dateRules) throws SQLException {
         Catalog.Partitioning partitioning = dataset.partitioning();
-        Map<String, Map<String, ControlTotal>> totals = controlTotals.computeWindows(source, dataset, date, c);
         Map<String, Map<String, ControlTotal>> all = new TreeMap<>();
         // a window belongs to the business date of its UTC day; rows timed outside their business date's
         // day belong to no window (the date partition still counts them), so no window has two owners
@@ -86,6 +86,8 @@ public class WindowPartitions {
         Map<String, ControlResult> sequence = source.kind() == Catalog.SourceKind.POSTGRES_CDC
                 ? cdcControls.changeSequenceByWindow(source, dataset, date) : Map.of();
         List<ControlResult> wholeDate = dateControls.stream().filter(r -> r.name().equals("dms_statistics")).toList();
+        PullWindowLedger.Snapshot pulls = source.kind() == Catalog.SourceKind.REST_API
+                ? pullWindows.snapshot(source) : null;
         List<Window> windows = new ArrayList<>();
         for (var entry : all.entrySet()) {
             String key = entry.getKey();
@@ -99,7 +101,7 @@ public class WindowPartitions {
                 results.add(sequence.getOrDefault(key, new ControlResult("change_sequence", "source", "raw", 0, 0, 0,
                         0, 0, true, List.of(), List.of())));
             } else if (source.kind() == Catalog.SourceKind.REST_API) {
-                results.add(pullWindows.control(source, dataset, start, start.plus(partitioning.window().orElseThrow())));
+                results.add(pulls.control(start, start.plus(partitioning.window().orElseThrow())));
             }
             windows.add(window(key, new ArrayList<>(byLayer.values()), results, dateRules, failures, List.of()));
         }
@@ -112,16 +114,13 @@ public class WindowPartitions {
      * table's time column, and each upstream dataset's window (or date, when it has no windows) usable.
      */
     public List<Window> deriveCurated(Connection c, Catalog catalog, CuratedDataset curated, LocalDate date,
-                                      List<RuleOutcome> dateRules, ReadinessService readiness) throws SQLException {
+                                      ControlTotalService.CuratedTotals computed, List<RuleOutcome> dateRules,
+                                      ReadinessService readiness) throws SQLException {
         Catalog.Partitioning partitioning = curated.partitioning();
-        Map<String, ControlTotal> out = controlTotals.curatedByWindow(curated, date);
-        List<Map<String, ControlTotal>> inputs = new ArrayList<>();
-        List<String> inputTimes = new ArrayList<>();
-        for (String input : curated.rowsFrom()) {
-            Dataset d = catalog.dataset(input);
-            inputs.add(controlTotals.stagingByWindow(d, date));
-            inputTimes.add(d.partitioning().timeColumn().orElseThrow());
-        }
+        Map<String, ControlTotal> out = computed.outWindows();
+        List<Map<String, ControlTotal>> inputs = computed.inputWindows();
+        List<String> inputTimes = curated.rowsFrom().stream()
+                .map(input -> catalog.dataset(input).partitioning().timeColumn().orElseThrow()).toList();
         TreeMap<String, Boolean> keys = new TreeMap<>();
         out.keySet().forEach(k -> keys.put(k, true));
         inputs.forEach(m -> m.keySet().forEach(k -> keys.put(k, true)));
@@ -136,7 +135,7 @@ public class WindowPartitions {
             Instant start = partitioning.windowStart(key).orElseThrow();
             ControlTotal built = out.getOrDefault(key, ControlTotalService.emptyTotal(curated.name(), key,
                     ControlTotalService.CURATED));
-            List<ControlTotal> totals = new ArrayList<>(List.of(built));
+            List<ControlTotal> totalsOfWindow = new ArrayList<>(List.of(built));
             List<ControlResult> results = new ArrayList<>();
             if (!curated.rowsFrom().isEmpty()) {
                 List<ControlTotal> in = new ArrayList<>();
@@ -160,7 +159,7 @@ public class WindowPartitions {
                             + r.map(x -> x.state().label()).orElse("not evaluated"));
                 }
             }
-            windows.add(window(key, totals, results, dateRules, failures, upstream));
+            windows.add(window(key, totalsOfWindow, results, dateRules, failures, upstream));
         }
         return windows;
     }

@@ -57,8 +57,31 @@ public class CdcControls {
         }
     }
 
-    public List<ControlResult> reconcile(Source source, Dataset dataset, LocalDate date) {
-        return List.of(dmsStatistics(source, dataset), changeSequence(source, dataset, date));
+    /**
+     * The CDC controls of a business date, and for a dataset cut into micro-batch windows the
+     * {@code change_sequence} of each window (window key to result); RAW's high-water mark and the holes
+     * are found once and serve both.
+     */
+    public record Reconciled(List<ControlResult> date, Map<String, ControlResult> windows) {
+    }
+
+    public Reconciled reconcile(Source source, Dataset dataset, LocalDate date) {
+        ControlResult dms = dmsStatistics(source, dataset);
+        if (!warehouse.tableExists("raw", dataset.name())) {
+            return new Reconciled(List.of(dms, new ControlResult("change_sequence", "source", "raw", 0, 0, 0, 0, 0,
+                    true, List.of(), List.of())), Map.of());
+        }
+        String raw = Sql.qualified("raw", dataset.name());
+        long highWater = warehouse.query("select coalesce(max(change_seq), 0) from " + raw, List.of(),
+                rs -> rs.getLong(1)).get(0);
+        long[] span = sources.query("select coalesce(min(change_seq), 0), coalesce(max(change_seq), 0), count(*) from "
+                + Sql.qualified(source.schema(), dataset.table() + "_changes") + " where "
+                + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ?",
+                List.of(date, highWater), rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).get(0);
+        List<Gap> gaps = span[2] == 0 ? List.of() : gaps(raw, span[0], span[1]);
+        return new Reconciled(List.of(dms, changeSequence(source, dataset, date, span, gaps)),
+                dataset.partitioning().windowed() ? changeSequenceByWindow(source, dataset, date, highWater, gaps)
+                        : Map.of());
     }
 
     ControlResult dmsStatistics(Source source, Dataset dataset) {
@@ -93,22 +116,14 @@ public class CdcControls {
                 List.of());
     }
 
-    ControlResult changeSequence(Source source, Dataset dataset, LocalDate date) {
+    /** The date's {@code change_sequence}: {@code span} is its changes' min, max and count up to the high-water mark. */
+    private ControlResult changeSequence(Source source, Dataset dataset, LocalDate date, long[] span, List<Gap> gaps) {
         String table = source.schema() + "." + dataset.table();
         String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
         String raw = Sql.qualified("raw", dataset.name());
-        if (!warehouse.tableExists("raw", dataset.name())) {
-            return new ControlResult("change_sequence", "source", "raw", 0, 0, 0, 0, 0, true, List.of(), List.of());
-        }
-        long highWater = warehouse.query("select coalesce(max(change_seq), 0) from " + raw, List.of(),
-                rs -> rs.getLong(1)).get(0);
-        long[] span = sources.query("select coalesce(min(change_seq), 0), coalesce(max(change_seq), 0), count(*) from "
-                + changes + " where " + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ?",
-                List.of(date, highWater), rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).get(0);
         if (span[2] == 0) {
             return new ControlResult("change_sequence", "source", "raw", 0, 0, 0, 0, 0, true, List.of(), List.of());
         }
-        List<Gap> gaps = gaps(raw, span[0], span[1]);
         long landed = warehouse.query("select count(distinct change_seq) from " + raw
                 + " where business_date = ? and change_seq between ? and ?", List.of(date, span[0], span[1]),
                 rs -> rs.getLong(1)).get(0);
@@ -118,15 +133,15 @@ public class CdcControls {
         String inGap = " from " + changes + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate())
                 + " = ?";
         for (Gap gap : gaps) {
-            List<Object> params = List.of(gap.from(), gap.to(), date);
-            long ofThisDate = sources.query("select count(*)" + inGap, params, rs -> rs.getLong(1)).get(0);
-            if (ofThisDate > 0) {
-                reasons.add("change sequence gap: changes " + gap + " of " + table + " never landed ("
-                        + ofThisDate + " of them on this business date)");
-                missing.addAll(sources.query("select change_seq, op, " + Sql.ident(key) + inGap
-                        + " order by change_seq limit " + Math.max(0, MISSING_CHANGES_SHOWN - missing.size()), params,
-                        rs -> "change " + rs.getLong(1) + " (" + rs.getString(2) + " " + rs.getString(3) + ")"));
-            }
+        List<Object> params = List.of(gap.from(), gap.to(), date);
+        long ofThisDate = sources.query("select count(*)" + inGap, params, rs -> rs.getLong(1)).get(0);
+        if (ofThisDate > 0) {
+            reasons.add("change sequence gap: changes " + gap + " of " + table + " never landed ("
+                    + ofThisDate + " of them on this business date)");
+            missing.addAll(sources.query("select change_seq, op, " + Sql.ident(key) + inGap
+                    + " order by change_seq limit " + Math.max(0, MISSING_CHANGES_SHOWN - missing.size()), params,
+                    rs -> "change " + rs.getLong(1) + " (" + rs.getString(2) + " " + rs.getString(3) + ")"));
+        }
         }
         return new ControlResult("change_sequence", "source", "raw", span[2], 0, landed, 0, 0, reasons.isEmpty(),
                 reasons, missing);
@@ -135,13 +150,11 @@ public class CdcControls {
     /**
      * {@code change_sequence} for each micro-batch window of a windowed dataset's business date: the
      * window's changes in the source (up to RAW's high-water mark) against those RAW holds, and every
-     * hole attributed to the windows its missing changes belong to.
+     * hole of the date attributed to the windows its missing changes belong to.
      */
-    public Map<String, ControlResult> changeSequenceByWindow(Source source, Dataset dataset, LocalDate date) {
+    private Map<String, ControlResult> changeSequenceByWindow(Source source, Dataset dataset, LocalDate date,
+                                                              long highWater, List<Gap> gaps) {
         Map<String, ControlResult> results = new TreeMap<>();
-        if (!warehouse.tableExists("raw", dataset.name())) {
-            return results;
-        }
         String table = source.schema() + "." + dataset.table();
         String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
         String raw = Sql.qualified("raw", dataset.name());
@@ -149,23 +162,18 @@ public class CdcControls {
         String time = dataset.partitioning().timeColumn().orElseThrow();
         String sourceBucket = PostgresDialect.INSTANCE.windowBucket(Sql.ident(time), false, seconds);
         String rawBucket = warehouse.dialect().windowBucket(warehouse.dialect().jsonText("record", time), true, seconds);
-        long highWater = warehouse.query("select coalesce(max(change_seq), 0) from " + raw, List.of(),
-                rs -> rs.getLong(1)).get(0);
         Map<String, long[]> counts = new TreeMap<>();
-        sources.query("select " + sourceBucket + ", count(*), min(change_seq), max(change_seq) from " + changes
+        sources.query("select " + sourceBucket + ", count(*) from " + changes
                 + " where " + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ? group by 1",
                 List.of(date, highWater), rs -> rs.getObject(1) == null ? null : counts.put(key(rs.getObject(1), seconds),
-                        new long[] {rs.getLong(2), 0, rs.getLong(3), rs.getLong(4)}));
+                        new long[] {rs.getLong(2), 0}));
         warehouse.query("select " + rawBucket + ", count(distinct change_seq) from " + raw
                 + " where business_date = ? group by 1", List.of(date), rs -> rs.getObject(1) == null ? 0L
-                : (counts.computeIfAbsent(key(rs.getObject(1), seconds), k -> new long[4])[1] = rs.getLong(2)));
-        long from = counts.values().stream().filter(c -> c[0] > 0).mapToLong(c -> c[2]).min().orElse(0);
-        long to = counts.values().stream().filter(c -> c[0] > 0).mapToLong(c -> c[3]).max().orElse(-1);
+                : (counts.computeIfAbsent(key(rs.getObject(1), seconds), k -> new long[2])[1] = rs.getLong(2)));
         Map<String, List<String>> reasons = new TreeMap<>();
         Map<String, List<String>> missing = new TreeMap<>();
-        if (to >= from) {
-            String key = dataset.primaryKey().get(0);
-            for (Gap gap : gaps(raw, from, to)) {
+        String key = dataset.primaryKey().get(0);
+        for (Gap gap : gaps) {
                 Map<String, Long> perWindow = new TreeMap<>();
                 sources.query("select " + sourceBucket + ", change_seq, op, " + Sql.ident(key) + " from " + changes
                         + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate())
@@ -184,7 +192,6 @@ public class CdcControls {
                 perWindow.forEach((window, n) -> reasons.computeIfAbsent(window, k -> new ArrayList<>())
                         .add("change sequence gap: changes " + gap + " of " + table + " never landed (" + n
                                 + " of them in this window)"));
-            }
         }
         counts.forEach((window, c) -> {
             List<String> why = reasons.getOrDefault(window, List.of());

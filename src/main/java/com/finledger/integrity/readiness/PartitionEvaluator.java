@@ -119,16 +119,19 @@ public class PartitionEvaluator {
                     totals.addAll(byLayer.values());
                     results.addAll(controls.reconcile(source.kind(), dataset.get(), date, byLayer,
                             quarantinedStagingRows(c, datasetName, partition, evaluationId, outcomes)));
+                    Map<String, ControlResult> sequenceByWindow = Map.of();
                     if (source.kind() == Catalog.SourceKind.POSTGRES_CDC) {
-                        results.addAll(cdcControls.reconcile(source, dataset.get(), date));
+                        CdcControls.Reconciled cdc = cdcControls.reconcile(source, dataset.get(), date);
+                        results.addAll(cdc.date());
+                        sequenceByWindow = cdc.windows();
                     } else if (source.kind() == Catalog.SourceKind.REST_API) {
                         results.add(pullWindows.control(source, dataset.get(), date));
                     } else {
                         results.add(expectedFiles.control(source, dataset.get(), date));
                     }
                     if (dataset.get().partitioning().windowed()) {
-                        windows = windowPartitions.derive(c, source, dataset.get(), date, computed.windows(), results,
-                                outcomes);
+                        windows = windowPartitions.derive(c, source, dataset.get(), date, computed.windows(),
+                                sequenceByWindow, results, outcomes);
                     }
                 } else {
                     ControlTotalService.CuratedTotals computed = controlTotals.computeCurated(curated.get(),

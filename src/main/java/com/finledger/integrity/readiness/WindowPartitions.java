@@ -4,7 +4,6 @@ import com.finledger.integrity.catalog.Catalog;
 import com.finledger.integrity.catalog.Catalog.CuratedDataset;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
-import com.finledger.integrity.cdc.CdcControls;
 import com.finledger.integrity.controls.ControlResult;
 import com.finledger.integrity.controls.ControlTotal;
 import com.finledger.integrity.controls.ControlTotalService;
@@ -46,9 +45,6 @@ public class WindowPartitions {
     Controls controls;
 
     @Inject
-    CdcControls cdcControls;
-
-    @Inject
     PullWindowLedger pullWindows;
 
     @Inject
@@ -63,8 +59,8 @@ public class WindowPartitions {
 
     /** The windows of the date that hold rows in any layer, have closed, or were evaluated before, in time order. */
     public List<Window> derive(Connection c, Source source, Dataset dataset, LocalDate date,
-                               Map<String, Map<String, ControlTotal>> totals, List<ControlResult> dateControls,
-                               List<RuleOutcome> dateRules) throws SQLException {
+                               Map<String, Map<String, ControlTotal>> totals, Map<String, ControlResult> sequence,
+                               List<ControlResult> dateControls, List<RuleOutcome> dateRules) throws SQLException {
         Catalog.Partitioning partitioning = dataset.partitioning();
         Map<String, Map<String, ControlTotal>> all = new TreeMap<>();
         // a window belongs to the business date of its UTC day; rows timed outside their business date's
@@ -83,8 +79,6 @@ public class WindowPartitions {
         List<String> heldBackRules = dateRules.stream().map(RuleOutcome::rule).filter(PartitionEvaluator::holdsRowsBack)
                 .map(Rule::name).toList();
         RuleEvaluator.WindowFailures failures = ruleEvaluator.failuresByWindow(dataset, date, heldBackRules);
-        Map<String, ControlResult> sequence = source.kind() == Catalog.SourceKind.POSTGRES_CDC
-                ? cdcControls.changeSequenceByWindow(source, dataset, date) : Map.of();
         List<ControlResult> wholeDate = dateControls.stream().filter(r -> r.name().equals("dms_statistics")).toList();
         PullWindowLedger.Snapshot pulls = source.kind() == Catalog.SourceKind.REST_API
                 ? pullWindows.snapshot(source) : null;

@@ -1,4 +1,4 @@
-insert into quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
+insert into quarantine.quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
                              last_evaluation_id, reason, masked_sample, quarantined_at)
 select ? as dataset, ? as partition_key, ? as rule_name, (c.row_key)::text as row_key, ? as first_evaluation_id,
        ? as last_evaluation_id, coalesce(c.reason, ?) as reason, jsonb_build_object('row_key', c.row_key, 'reason', c.reason) as masked_sample,

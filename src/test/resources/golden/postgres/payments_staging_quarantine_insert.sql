@@ -1,4 +1,4 @@
-insert into quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
+insert into quarantine.quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
                              last_evaluation_id, reason, masked_sample, quarantined_at)
 select ? as dataset, ? as partition_key, ? as rule_name, x.row_key, ? as first_evaluation_id,
        ? as last_evaluation_id, ? as reason, jsonb_build_object('payment_id', x.payment_id, 'merchant_id', x.merchant_id, 'processor', x.processor, 'card_pan', '•••• •••• •••• ' || right((x.card_pan)::text, 4), 'amount_minor', x.amount_minor, 'currency', x.currency, 'status', x.status, 'created_at', x.created_at, 'business_date', x.business_date) as masked_sample, ? as quarantined_at

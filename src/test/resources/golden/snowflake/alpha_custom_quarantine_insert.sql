@@ -1,4 +1,4 @@
-merge into quarantined_row q
+merge into quarantine.quarantined_row q
 using (
 select ? as dataset, ? as partition_key, ? as rule_name, to_varchar(c.row_key) as row_key, ? as first_evaluation_id,
        ? as last_evaluation_id, coalesce(c.reason, ?) as reason, object_construct('row_key', c.row_key, 'reason', c.reason) as masked_sample,

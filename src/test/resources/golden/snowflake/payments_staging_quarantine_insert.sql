@@ -1,4 +1,4 @@
-merge into quarantined_row q
+merge into quarantine.quarantined_row q
 using (
 select ? as dataset, ? as partition_key, ? as rule_name, x.row_key, ? as first_evaluation_id,
        ? as last_evaluation_id, ? as reason, object_construct('payment_id', x.payment_id, 'merchant_id', x.merchant_id, 'processor', x.processor, 'card_pan', '•••• •••• •••• ' || right(to_varchar(x.card_pan), 4), 'amount_minor', x.amount_minor, 'currency', x.currency, 'status', x.status, 'created_at', x.created_at, 'business_date', x.business_date) as masked_sample, ? as quarantined_at

@@ -23,7 +23,7 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
 
     public record Source(String name, SourceKind kind, String description, String owner,
                          String schema, Optional<String> endpoint, Optional<String> dmsTask,
-                         Optional<PartnerDrop> partnerDrop,
+                         Optional<String> database, Optional<PartnerDrop> partnerDrop,
                          List<Dataset> datasets) {
     }
 

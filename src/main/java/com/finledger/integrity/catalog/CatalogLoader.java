@@ -120,12 +120,13 @@ public final class CatalogLoader {
         String schema = "";
         Optional<String> endpoint = Optional.empty();
         Optional<String> dmsTask = Optional.empty();
+        Optional<String> database = Optional.empty();
         Optional<PartnerDrop> drop = Optional.empty();
         if (connectionNode == null) {
             doc.error(rootNode, "source is missing 'connection'");
         } else {
             Map<String, Node> c = doc.mapping(connectionNode, "connection", Set.of("schema", "endpoint", "page_size",
-                    "dms_task", "drop_prefix", "file_pattern", "delimiter", "encoding", "cutoff", "time_zone",
+                    "dms_task", "database", "drop_prefix", "file_pattern", "delimiter", "encoding", "cutoff", "time_zone",
                     "trailer_marker", "max_line_bytes", "business_days", "holidays"));
             if (kind == SourceKind.PARTNER_FILES) {
                 drop = Optional.of(readPartnerDrop(doc, c, connectionNode));
@@ -139,6 +140,8 @@ public final class CatalogLoader {
             }
             if (kind == SourceKind.POSTGRES_CDC) {
                 dmsTask = Optional.of(doc.text(c, connectionNode, "dms_task", "connection of a postgres_cdc source"));
+                // names the read replica's settings (finledger.source-databases.<database>.*), never its secrets
+                database = Optional.of(doc.text(c, connectionNode, "database", "connection of a postgres_cdc source"));
             }
         }
         List<Dataset> datasets = new ArrayList<>();
@@ -146,7 +149,7 @@ public final class CatalogLoader {
             datasets.add(readDataset(doc, item, name, kind));
         }
         return Optional.of(new Source(name, kind, doc.text(m, rootNode, "description", "source"),
-                doc.text(m, rootNode, "owner", "source"), schema, endpoint, dmsTask, drop, datasets));
+                doc.text(m, rootNode, "owner", "source"), schema, endpoint, dmsTask, database, drop, datasets));
     }
 
     private PartnerDrop readPartnerDrop(YamlDocument doc, Map<String, Node> c, Node at) {

@@ -5,7 +5,6 @@ import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.controls.ControlResult;
 import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.platform.Sql;
-import com.finledger.integrity.warehouse.PostgresWarehouse;
 import com.finledger.integrity.warehouse.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,9 +36,9 @@ public class CdcControls {
     @Inject
     Warehouse warehouse;
 
-    /** The ledgers' change logs (the local PostgreSQL here, read replicas in production). */
+    /** The ledgers' change logs (read replicas in production). */
     @Inject
-    PostgresWarehouse sources;
+    SourceDatabases sourceDatabases;
 
     /** The control plane's own database (the landing ledger). */
     @Inject
@@ -74,6 +73,7 @@ public class CdcControls {
         String raw = Sql.qualified("raw", dataset.name());
         long highWater = warehouse.query("select coalesce(max(change_seq), 0) from " + raw, List.of(),
                 rs -> rs.getLong(1)).get(0);
+        SourceDatabase sources = sourceDatabases.of(source);
         long[] span = sources.query("select coalesce(min(change_seq), 0), coalesce(max(change_seq), 0), count(*) from "
                 + Sql.qualified(source.schema(), dataset.table() + "_changes") + " where "
                 + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ?",
@@ -130,6 +130,7 @@ public class CdcControls {
         List<String> reasons = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         String key = dataset.primaryKey().get(0);
+        SourceDatabase sources = sourceDatabases.of(source);
         String inGap = " from " + changes + " where change_seq between ? and ? and " + Sql.ident(dataset.businessDate())
                 + " = ?";
         for (Gap gap : gaps) {
@@ -163,6 +164,7 @@ public class CdcControls {
         String sourceBucket = PostgresDialect.INSTANCE.windowBucket(Sql.ident(time), false, seconds);
         String rawBucket = warehouse.dialect().windowBucket(warehouse.dialect().jsonText("record", time), true, seconds);
         Map<String, long[]> counts = new TreeMap<>();
+        SourceDatabase sources = sourceDatabases.of(source);
         sources.query("select " + sourceBucket + ", count(*) from " + changes
                 + " where " + Sql.ident(dataset.businessDate()) + " = ? and change_seq <= ? group by 1",
                 List.of(date, highWater), rs -> rs.getObject(1) == null ? null : counts.put(key(rs.getObject(1), seconds),

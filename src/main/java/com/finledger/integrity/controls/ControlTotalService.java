@@ -5,7 +5,6 @@ import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.Catalog.SourceKind;
 import com.finledger.integrity.warehouse.PostgresDialect;
-import com.finledger.integrity.warehouse.PostgresWarehouse;
 import com.finledger.integrity.warehouse.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,9 +43,13 @@ public class ControlTotalService {
     @Inject
     Warehouse warehouse;
 
-    /** The FinLedger ledgers and processor systems are PostgreSQL (simulated in the same database locally). */
+    /** The ledgers' databases (read replicas in production). */
     @Inject
-    PostgresWarehouse sources;
+    com.finledger.integrity.cdc.SourceDatabases sourceDatabases;
+
+    /** The processors, reachable only through their APIs. */
+    @Inject
+    com.finledger.integrity.extract.ProcessorReports processors;
 
     /** A source dataset's totals for its business date, by layer, and for each of its windows, by layer. */
     public record Computed(Map<String, ControlTotal> date, Map<String, Map<String, ControlTotal>> windows) {
@@ -71,11 +74,11 @@ public class ControlTotalService {
                     .put(layer, total));
         };
         if (source.kind() == SourceKind.POSTGRES_CDC) {
-            put.accept(SOURCE, run(sources, ControlTotalQueries.sourceChangeLog(PostgresDialect.INSTANCE,
-                    source.schema(), dataset, byWindow), dataset.name(), partition, SOURCE, date, seconds));
+            put.accept(SOURCE, run(sourceDatabases.of(source), ControlTotalQueries.sourceChangeLog(
+                    PostgresDialect.INSTANCE, source.schema(), dataset, byWindow), dataset.name(), partition, SOURCE,
+                    date, seconds));
         } else if (source.kind() == SourceKind.REST_API) {
-            put.accept(SOURCE, run(sources, ControlTotalQueries.sourceTable(PostgresDialect.INSTANCE, source.schema(),
-                    dataset, byWindow), dataset.name(), partition, SOURCE, date, seconds));
+            put.accept(SOURCE, reportedByProcessor(source, dataset, date));
         }
         totals.put(LANDING, landing(app, dataset.name(), date));
         if (byWindow) {
@@ -93,6 +96,16 @@ public class ControlTotalService {
             entry.setValue(ordered);
         }
         return new Computed(totals, windows);
+    }
+
+    /** A processor's records of the date as its API reports them now. */
+    private Grouped reportedByProcessor(Source source, Dataset dataset, LocalDate date) {
+        RowTotals totals = processors.read(source, dataset, date).totals();
+        Map<String, ControlTotal> windows = new LinkedHashMap<>();
+        totals.windowsOf(date).forEach((key, t) -> windows.put(key, ControlTotal.flat(dataset.name(), key, SOURCE,
+                t.rows(), t.fingerprint(), t.amounts())));
+        return new Grouped(ControlTotal.flat(dataset.name(), date.toString(), SOURCE, totals.rows(),
+                totals.fingerprint(), totals.amounts()), windows);
     }
 
     private Grouped stagingGrouped(Dataset dataset, LocalDate date, boolean byWindow) {
@@ -124,7 +137,7 @@ public class ControlTotalService {
      * Runs a control-total query; with {@code windowSeconds > 0} the query carries a leading
      * {@code part} column (the window number, null for rows that belong to no window).
      */
-    private static Grouped run(Warehouse where, String sql, String dataset, String partition, String layer,
+    private static Grouped run(com.finledger.integrity.platform.SqlReader where, String sql, String dataset, String partition, String layer,
                                LocalDate date, long windowSeconds) {
         List<ControlTotal> all = new ArrayList<>();
         Map<String, List<ControlTotal>> parts = new LinkedHashMap<>();

@@ -39,6 +39,20 @@ public final class RowTotals {
         return windows == null ? Map.of() : windows;
     }
 
+    /**
+     * The micro-batch windows of a business date that records fell in: a window belongs to the date of
+     * its UTC day, so rows timed outside their business date's day belong to no window.
+     */
+    public Map<String, RowTotals> windowsOf(java.time.LocalDate businessDate) {
+        Map<String, RowTotals> of = new java.util.TreeMap<>();
+        windows().forEach((key, t) -> {
+            if (key.startsWith(businessDate + "T")) {
+                of.put(key, t);
+            }
+        });
+        return of;
+    }
+
     /** Adds one record given as column name to value text. */
     public void add(Dataset dataset, Map<String, ?> record, String changeSequence) {
         if (windows != null) {

@@ -32,4 +32,20 @@ public final class Timestamps {
             }
         }
     }
+
+    /**
+     * An API record's change timestamp (ISO-8601 instant) as epoch microseconds, the change sequence
+     * of API records; absent or unreadable is null.
+     */
+    public static Long epochMicros(String timestamp) {
+        if (timestamp == null) {
+            return null;
+        }
+        try {
+            Instant at = Instant.parse(timestamp);
+            return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 }

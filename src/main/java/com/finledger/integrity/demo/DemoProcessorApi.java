@@ -41,17 +41,31 @@ public class DemoProcessorApi implements ProcessorApi {
 
     @Override
     public Page fetch(String sourceName, Instant from, Instant to, Optional<String> pageToken, int pageSize) {
+        Dataset dataset = catalogService.catalog().source(sourceName).datasets().get(0);
+        return page(sourceName, Sql.ident(dataset.changeSequence()) + " >= ? and " + Sql.ident(dataset.changeSequence())
+                + " < ?", List.of(Timestamp.from(from), Timestamp.from(to)), pageToken, pageSize);
+    }
+
+    @Override
+    public Page fetchBusinessDate(String sourceName, LocalDate date, Optional<String> pageToken, int pageSize) {
+        Dataset dataset = catalogService.catalog().source(sourceName).datasets().get(0);
+        return page(sourceName, Sql.ident(dataset.businessDate()) + " = ?", List.of(date), pageToken, pageSize);
+    }
+
+    private Page page(String sourceName, String selection, List<Object> parameters, Optional<String> pageToken,
+                      int pageSize) {
         Source source = catalogService.catalog().source(sourceName);
         Dataset dataset = source.datasets().get(0);
         String key = dataset.primaryKey().get(0);
-        String sql = "select * from " + Sql.qualified(source.schema(), dataset.table())
-                + " where " + Sql.ident(dataset.changeSequence()) + " >= ? and " + Sql.ident(dataset.changeSequence())
-                + " < ? and " + Sql.ident(key) + " > ? order by " + Sql.ident(key) + " limit ?";
+        String sql = "select * from " + Sql.qualified(source.schema(), dataset.table()) + " where " + selection
+                + " and " + Sql.ident(key) + " > ? order by " + Sql.ident(key) + " limit ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(from));
-            ps.setTimestamp(2, Timestamp.from(to));
-            ps.setString(3, pageToken.orElse(""));
-            ps.setInt(4, pageSize + 1);
+            int at = 1;
+            for (Object parameter : parameters) {
+                ps.setObject(at++, parameter);
+            }
+            ps.setString(at++, pageToken.orElse(""));
+            ps.setInt(at, pageSize + 1);
             List<Map<String, Object>> records = new ArrayList<>();
             Map<LocalDate, Boolean> drifted = new java.util.HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {

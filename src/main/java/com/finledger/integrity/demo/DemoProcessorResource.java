@@ -37,7 +37,8 @@ public class DemoProcessorResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response page(@PathParam("processor") String processor, @QueryParam("updated_from") String from,
-                         @QueryParam("updated_to") String to, @QueryParam("page_token") String pageToken,
+                         @QueryParam("updated_to") String to, @QueryParam("business_date") String businessDate,
+                         @QueryParam("page_token") String pageToken,
                          @QueryParam("limit") Integer limit, @HeaderParam("X-Api-Key") String key) {
         if (!config.serveProcessorApis() || !processor.matches("alpha|beta")) {
             return Response.status(404).build();
@@ -45,19 +46,34 @@ public class DemoProcessorResource {
         if (!config.processorApiKey().equals(key)) {
             return problem(401, "missing or wrong X-Api-Key");
         }
+        int size = limit == null ? 500 : limit;
+        if (businessDate != null) {
+            java.time.LocalDate date;
+            try {
+                date = java.time.LocalDate.parse(businessDate);
+            } catch (DateTimeParseException e) {
+                return problem(400, "business_date must be an ISO-8601 date");
+            }
+            if (size < 1 || size > 1000) {
+                return problem(400, "limit must be 1..1000");
+            }
+            return body(api.fetchBusinessDate("processor_" + processor, date, Optional.ofNullable(pageToken), size));
+        }
         Instant fromTs;
         Instant toTs;
         try {
             fromTs = Instant.parse(String.valueOf(from));
             toTs = Instant.parse(String.valueOf(to));
         } catch (DateTimeParseException e) {
-            return problem(400, "updated_from and updated_to must be ISO-8601 instants");
+            return problem(400, "give business_date, or updated_from and updated_to as ISO-8601 instants");
         }
-        int size = limit == null ? 500 : limit;
         if (size < 1 || size > 1000 || !toTs.isAfter(fromTs)) {
             return problem(400, "limit must be 1..1000 and updated_to after updated_from");
         }
-        ProcessorApi.Page page = api.fetch("processor_" + processor, fromTs, toTs, Optional.ofNullable(pageToken), size);
+        return body(api.fetch("processor_" + processor, fromTs, toTs, Optional.ofNullable(pageToken), size));
+    }
+
+    private static Response body(ProcessorApi.Page page) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("data", page.records());
         body.put("next_page_token", page.nextPageToken().orElse(null));

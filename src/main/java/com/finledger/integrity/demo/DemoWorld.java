@@ -115,7 +115,10 @@ public class DemoWorld {
             // A new world starts with a clean slate of everything derived from the old one; the audit
             // log is append-only and keeps the history, including this regeneration.
             s.execute("drop schema if exists closed cascade");
-            s.execute("truncate landed_window, landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault, quarantined_row, "
+            if (Sql.tableExists(c, "quarantine", "quarantined_row")) {
+                s.execute("truncate quarantine.quarantined_row");
+            }
+            s.execute("truncate landed_window, landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault, "
                     + "control_result, rule_result, control_total, readiness_override, partition_readiness, evaluation, "
                     + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot, "
                     + "partner_file, intake_rejected_message, partner_file_expectation");

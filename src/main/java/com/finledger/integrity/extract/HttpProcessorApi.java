@@ -64,6 +64,17 @@ public class HttpProcessorApi implements ProcessorApi {
 
     @Override
     public Page fetch(String source, Instant from, Instant to, Optional<String> pageToken, int pageSize) {
+        return get(source, " window [" + from + ", " + to + ")", from.toString(), to.toString(), null, pageToken,
+                pageSize);
+    }
+
+    @Override
+    public Page fetchBusinessDate(String source, java.time.LocalDate date, Optional<String> pageToken, int pageSize) {
+        return get(source, " business date " + date, null, null, date.toString(), pageToken, pageSize);
+    }
+
+    private Page get(String source, String selection, String from, String to, String date, Optional<String> pageToken,
+                     int pageSize) {
         Endpoint endpoint = endpoints.get(source);
         if (endpoint == null) {
             throw new ProcessorApiException("no endpoint configured for processor source " + source
@@ -75,13 +86,13 @@ public class HttpProcessorApi implements ProcessorApi {
                 .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(ProcessorTransactionsClient.class));
-        String call = source + " " + endpoint.path() + " window [" + from + ", " + to + ")"
+        String call = source + " " + endpoint.path() + selection
                 + pageToken.map(t -> " page after " + t).orElse(" first page");
         String problem = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             Duration wait;
-            try (Response response = client.page(from.toString(),
-                    to.toString(), pageToken.orElse(null), pageSize, endpoint.apiKey())) {
+            try (Response response = client.page(from, to, date, pageToken.orElse(null), pageSize,
+                    endpoint.apiKey())) {
                 int status = response.getStatus();
                 String body = response.hasEntity() ? response.readEntity(String.class) : "";
                 if (status == 200) {

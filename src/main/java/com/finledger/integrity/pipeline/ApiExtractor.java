@@ -7,7 +7,6 @@ import com.finledger.integrity.audit.AuditLog;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.controls.RowTotals;
-import com.finledger.integrity.demo.DemoScript;
 import com.finledger.integrity.extract.PullWindowLedger;
 import com.finledger.integrity.extract.PullWindowLedger.Planned;
 import com.finledger.integrity.intake.ObjectStore;
@@ -59,7 +58,7 @@ public class ApiExtractor {
     ReadinessService readiness;
 
     @Inject
-    DemoScript script;
+    SkippedWindows skippedWindows;
 
     @Inject
     AuditLog auditLog;
@@ -77,7 +76,7 @@ public class ApiExtractor {
         String endpoint = source.endpoint().orElseThrow();
         int landed = 0;
         for (Planned window : ledger.plan(c, source.name(), endpoint, clock.instant(),
-                from -> script.apiWindowSkipped(source.name(), from))) {
+                from -> skippedWindows.skipped(source.name(), from))) {
             Optional<Integer> pulled = pull(c, source, dataset, window, actor);
             if (pulled.isEmpty()) {
                 break;

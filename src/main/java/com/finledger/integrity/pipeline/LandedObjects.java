@@ -64,13 +64,7 @@ public final class LandedObjects {
      * its UTC day, so rows timed outside their business date's day belong to no window.
      */
     public static Map<String, RowTotals> windowsOf(LocalDate businessDate, RowTotals totals) {
-        Map<String, RowTotals> windows = new java.util.TreeMap<>();
-        totals.windows().forEach((key, t) -> {
-            if (key.startsWith(businessDate + "T")) {
-                windows.put(key, t);
-            }
-        });
-        return windows;
+        return totals.windowsOf(businessDate);
     }
 
     private static void recordWindows(Connection c, long landedObjectId, Map<String, RowTotals> windows)

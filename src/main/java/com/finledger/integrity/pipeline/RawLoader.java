@@ -174,15 +174,7 @@ public class RawLoader {
 
     /** An API record's change timestamp as epoch microseconds; absent or unreadable stays null in RAW. */
     static Long changeSequence(String timestamp) {
-        if (timestamp == null) {
-            return null;
-        }
-        try {
-            Instant at = Instant.parse(timestamp);
-            return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return com.finledger.integrity.controls.Timestamps.epochMicros(timestamp);
     }
 
     /** A partner file the intake accepted: its data lines, without the trailer record. */

@@ -49,6 +49,9 @@ public class PartitionEvaluator {
     DataSource dataSource;
 
     @Inject
+    com.finledger.integrity.rules.QuarantineService quarantine;
+
+    @Inject
     CatalogService catalogService;
 
     @Inject
@@ -118,7 +121,7 @@ public class PartitionEvaluator {
                     Map<String, ControlTotal> byLayer = computed.date();
                     totals.addAll(byLayer.values());
                     results.addAll(controls.reconcile(source.kind(), dataset.get(), date, byLayer,
-                            quarantinedStagingRows(c, datasetName, partition, evaluationId, outcomes)));
+                            quarantinedStagingRows(datasetName, partition, evaluationId, outcomes)));
                     Map<String, ControlResult> sequenceByWindow = Map.of();
                     if (source.kind() == Catalog.SourceKind.POSTGRES_CDC) {
                         CdcControls.Reconciled cdc = cdcControls.reconcile(source, dataset.get(), date);
@@ -279,23 +282,10 @@ public class PartitionEvaluator {
     }
 
     /** Rows of this staging table held back by row-level blocking rules (custom rules may name rows elsewhere). */
-    private static long quarantinedStagingRows(Connection c, String dataset, String partition, long evaluationId,
-                                               List<RuleOutcome> outcomes) throws SQLException {
-        String[] rules = outcomes.stream().map(RuleOutcome::rule).filter(PartitionEvaluator::holdsRowsBack)
-                .map(Rule::name).toArray(String[]::new);
-        try (PreparedStatement ps = c.prepareStatement("""
-                select count(distinct row_key) from quarantined_row
-                where dataset = ? and partition_key = ? and last_evaluation_id = ? and still_failing
-                  and released_at is null and rule_name = any(?)""")) {
-            ps.setString(1, dataset);
-            ps.setString(2, partition);
-            ps.setLong(3, evaluationId);
-            ps.setArray(4, c.createArrayOf("text", rules));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long quarantinedStagingRows(String dataset, String partition, long evaluationId,
+                                        List<RuleOutcome> outcomes) {
+        return quarantine.heldBack(dataset, partition, evaluationId, outcomes.stream().map(RuleOutcome::rule)
+                .filter(PartitionEvaluator::holdsRowsBack).map(Rule::name).toList());
     }
 
     private long startEvaluation(Connection c, String dataset, String partition, String actor) throws SQLException {

@@ -10,7 +10,6 @@ import com.finledger.integrity.platform.Sql;
 import com.finledger.integrity.rules.Rule.Layer;
 import com.finledger.integrity.rules.Rule.Type;
 import com.finledger.integrity.rules.RuleSql.Flag;
-import com.finledger.integrity.warehouse.PostgresWarehouse;
 import com.finledger.integrity.warehouse.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,10 +44,20 @@ public class RuleEvaluator {
     Warehouse warehouse;
 
     @Inject
-    PostgresWarehouse sources;
+    com.finledger.integrity.cdc.SourceDatabases sourceDatabases;
+
+    @Inject
+    com.finledger.integrity.extract.ProcessorReports processors;
+
+    /** The control plane's own database (the landing ledger). */
+    @Inject
+    javax.sql.DataSource dataSource;
 
     @Inject
     CatalogService catalogService;
+
+    @Inject
+    QuarantineService quarantine;
 
     @Inject
     Clock clock;
@@ -59,7 +68,8 @@ public class RuleEvaluator {
         }
         Catalog catalog = catalogService.catalog();
         String partition = date.toString();
-        warehouse.update("update quarantined_row set still_failing = false where dataset = ? and partition_key = ?",
+        quarantine.ensure();
+        warehouse.update("update quarantine.quarantined_row set still_failing = false where dataset = ? and partition_key = ?",
                 List.of(datasetName, partition));
         Map<String, RuleOutcome> outcomes = new LinkedHashMap<>();
         Map<Layer, List<Rule>> fused = new LinkedHashMap<>();
@@ -179,8 +189,9 @@ public class RuleEvaluator {
             Catalog.PartnerDrop drop = source.partnerDrop().orElseThrow();
             Instant deadline = date.plusDays(1).atTime(LocalTime.parse(drop.cutoff())).atZone(ZoneId.of(drop.timeZone()))
                     .toInstant();
-            Optional<Instant> first = sources.query("select min(arrived_at) from landed_object where dataset = ? "
-                    + "and business_date = ?", List.of(dataset.name(), date), rs -> Optional.ofNullable(
+            Optional<Instant> first = com.finledger.integrity.platform.Jdbc.query(dataSource, "select min(arrived_at) "
+                    + "from landed_object where dataset = ? and business_date = ?", List.of(dataset.name(), date),
+                    rs -> Optional.ofNullable(
                     rs.getTimestamp(1)).map(Timestamp::toInstant)).get(0);
             if (first.isEmpty()) {
                 boolean overdue = clock.instant().isAfter(deadline);
@@ -194,15 +205,13 @@ public class RuleEvaluator {
         Optional<Instant> newestSource;
         Optional<Instant> newestLanded;
         if (source.kind() == SourceKind.POSTGRES_CDC) {
-            newestSource = instant(sources, "select max(commit_ts) from " + Sql.qualified(source.schema(),
+            newestSource = instant(sourceDatabases.of(source), "select max(commit_ts) from " + Sql.qualified(source.schema(),
                     dataset.table() + "_changes") + " where " + Sql.ident(dataset.businessDate()) + " = ?", date);
             newestLanded = warehouse.tableExists("raw", dataset.name()) ? instant(warehouse,
                     "select max(commit_ts) from " + Sql.qualified("raw", dataset.name()) + " where business_date = ?",
                     date) : Optional.empty();
         } else {
-            newestSource = instant(sources, "select max(" + Sql.ident(dataset.changeSequence()) + ") from "
-                    + Sql.qualified(source.schema(), dataset.table()) + " where " + Sql.ident(dataset.businessDate())
-                    + " = ?", date);
+            newestSource = processors.read(source, dataset, date).newestChange();
             newestLanded = warehouse.tableExists("raw", dataset.name()) ? warehouse.query("select max(change_seq) from "
                     + Sql.qualified("raw", dataset.name()) + " where business_date = ?", List.of(date), rs -> {
                         long micros = rs.getLong(1);
@@ -224,7 +233,7 @@ public class RuleEvaluator {
         return RuleOutcome.partition(rule, ok, "replication lag " + lag + " (SLA " + dataset.freshness() + ")");
     }
 
-    private static Optional<Instant> instant(Warehouse where, String sql, LocalDate date) {
+    private static Optional<Instant> instant(com.finledger.integrity.platform.SqlReader where, String sql, LocalDate date) {
         return where.query(sql, List.of(date), rs -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
                 .get(0);
     }
@@ -307,7 +316,7 @@ public class RuleEvaluator {
                 with placed as (
                     select q.rule_name, q.row_key, q.released_at,
                            coalesce(%s, %s) as part
-                    from quarantined_row q left join %s t on %s = q.row_key
+                    from quarantine.quarantined_row q left join %s t on %s = q.row_key
                     where q.dataset = ? and q.partition_key = ? and q.still_failing
                 )
                 """.formatted(d.windowBucket(d.jsonText("q.masked_sample", time), true, seconds),
@@ -338,7 +347,7 @@ public class RuleEvaluator {
     private Map<String, Long> released(String dataset, String partition) {
         Map<String, Long> released = new HashMap<>();
         warehouse.query("""
-                select rule_name, count(*) from quarantined_row
+                select rule_name, count(*) from quarantine.quarantined_row
                 where dataset = ? and partition_key = ? and still_failing and released_at is not null
                 group by rule_name""", List.of(dataset, partition), rs -> released.put(rs.getString(1), rs.getLong(2)));
         return released;

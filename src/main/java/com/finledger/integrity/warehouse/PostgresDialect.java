@@ -71,9 +71,33 @@ public class PostgresDialect implements WarehouseDialect {
     }
 
     @Override
+    public java.util.List<String> createQuarantine() {
+        return java.util.List.of("create schema if not exists quarantine", """
+                create table if not exists quarantine.quarantined_row (
+                    id                  bigserial   primary key,
+                    dataset             text        not null,
+                    partition_key       text        not null,
+                    rule_name           text        not null,
+                    row_key             text        not null,
+                    first_evaluation_id bigint      not null,
+                    last_evaluation_id  bigint      not null,
+                    reason              text        not null,
+                    masked_sample       jsonb       not null,
+                    quarantined_at      timestamptz not null,
+                    still_failing       boolean     not null default true,
+                    released_at         timestamptz,
+                    released_by         text,
+                    release_reason      text,
+                    unique (dataset, partition_key, rule_name, row_key)
+                )""", """
+                create index if not exists quarantined_row_partition
+                    on quarantine.quarantined_row (dataset, partition_key, rule_name)""");
+    }
+
+    @Override
     public String upsertQuarantine(String select) {
         return """
-                insert into quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
+                insert into quarantine.quarantined_row (dataset, partition_key, rule_name, row_key, first_evaluation_id,
                                              last_evaluation_id, reason, masked_sample, quarantined_at)
                 %s
                 on conflict (dataset, partition_key, rule_name, row_key)

@@ -67,10 +67,33 @@ public class SnowflakeDialect implements WarehouseDialect {
         return "variant";
     }
 
+    /** Snowflake does not enforce the unique key: the MERGE on it is what keeps one row per failing row. */
+    @Override
+    public java.util.List<String> createQuarantine() {
+        return java.util.List.of("create schema if not exists quarantine", """
+                create table if not exists quarantine.quarantined_row (
+                    id                  number autoincrement,
+                    dataset             varchar       not null,
+                    partition_key       varchar       not null,
+                    rule_name           varchar       not null,
+                    row_key             varchar       not null,
+                    first_evaluation_id number        not null,
+                    last_evaluation_id  number        not null,
+                    reason              varchar       not null,
+                    masked_sample       variant       not null,
+                    quarantined_at      timestamp_tz  not null,
+                    still_failing       boolean       default true not null,
+                    released_at         timestamp_tz,
+                    released_by         varchar,
+                    release_reason      varchar,
+                    unique (dataset, partition_key, rule_name, row_key)
+                )""");
+    }
+
     @Override
     public String upsertQuarantine(String select) {
         return """
-                merge into quarantined_row q
+                merge into quarantine.quarantined_row q
                 using (
                 %s
                 ) s

@@ -7,7 +7,7 @@ import java.util.List;
  * The warehouse that holds RAW, STAGING and CURATED: the embedded PostgreSQL locally, Snowflake in
  * production. All the control plane asks of it is to run pushed-down SQL and return small results.
  */
-public interface Warehouse {
+public interface Warehouse extends com.finledger.integrity.platform.SqlReader {
 
     WarehouseDialect dialect();
 
@@ -30,6 +30,13 @@ public interface Warehouse {
                         (Long) longOrNull(rs.getObject("row_parsed")), (Long) longOrNull(rs.getObject("file_size")),
                         rs.getString("status"), rs.getString("first_error_message"), rs.getLong("error_count"),
                         rs.getString("pipe_name")));
+    }
+
+    /** Creates the quarantine table if it is not there yet (idempotent). */
+    default void ensureQuarantine() {
+        for (String statement : dialect().createQuarantine()) {
+            update(statement, List.of());
+        }
     }
 
     /** Runs the statements of a clone (one per line of the dialect's script) in order. */

@@ -64,6 +64,13 @@ public interface WarehouseDialect {
      */
     String upsertQuarantine(String select);
 
+    /**
+     * The quarantine lives in the warehouse, beside the rows it holds back, so rules copy failing rows
+     * into it with set-based SQL and every reader (pages, releases, held-back counts) sees the same
+     * table. Statements creating it if absent, in order.
+     */
+    List<String> createQuarantine();
+
     /** The SQL type name holding JSON documents. */
     String jsonType();
 

@@ -110,9 +110,11 @@ class DefectDetectionTest {
         PartitionReadiness r = blockedBy(fault, "rule beta_schema_contract: schema drift: added: currency_code, "
                 + "surcharge_minor; removed: currency");
 
+        // the source layer is what the processor's API reports, drifted shape included: the extractor
+        // landed all of it, so the drift is the processor's and the contract is what catches it
         PartitionDetail.ControlRow sourceToLanding = control(r, "source_to_landing");
-        assertTrue(!sourceToLanding.balanced() && sourceToLanding.reasons().get(0).startsWith("amount drift"),
-                "the control sees the amounts lose their currency: " + sourceToLanding);
+        assertTrue(sourceToLanding.balanced() && sourceToLanding.in() > 0,
+                "everything the processor reported landed: " + sourceToLanding);
     }
 
     @Test

@@ -95,14 +95,14 @@ class RuleSqlOnPostgresTest {
                 List.of("probe", DAY.toString(), "probe_card_unique", evaluation, evaluation, "unique: card used twice",
                         Timestamp.from(Instant.now()), DAY));
         assertEquals(1, inserted);
-        String sample = warehouse.query("select masked_sample::text from quarantined_row where dataset = 'probe' "
+        String sample = warehouse.query("select masked_sample::text from quarantine.quarantined_row where dataset = 'probe' "
                 + "and rule_name = 'probe_card_unique'", List.of(), rs -> rs.getString(1)).get(0);
         assertTrue(sample.contains("\"card_pan\": \"•••• •••• •••• 4242\""), sample);
         assertTrue(!sample.contains("tok_"), "no token, let alone a card number, in a sample: " + sample);
         assertEquals(1, warehouse.update(RuleSql.quarantineInsert(warehouse.dialect(), table, flags, card),
                 List.of("probe", DAY.toString(), "probe_card_unique", evaluation, evaluation, "unique: card used twice",
                         Timestamp.from(Instant.now()), DAY)), "re-running marks the same row again, no second row");
-        assertEquals(1L, warehouse.query("select count(*) from quarantined_row where dataset = 'probe'", List.of(),
+        assertEquals(1L, warehouse.query("select count(*) from quarantine.quarantined_row where dataset = 'probe'", List.of(),
                 rs -> rs.getLong(1)).get(0));
     }
 

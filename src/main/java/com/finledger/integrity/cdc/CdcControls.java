@@ -8,6 +8,8 @@ import com.finledger.integrity.platform.Sql;
 import com.finledger.integrity.warehouse.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,36 +86,67 @@ public class CdcControls {
                         : Map.of());
     }
 
+    /**
+     * DMS's counters against what landed, like with like: its change counters cover the current task
+     * run (since {@code ReplicationTaskStartDate}; a restart or a table reload starts them again) and
+     * exclude the full load, so they are compared with the change files that arrived in that run; the
+     * full-load rows with the full-load files ({@code LOAD*}) of the table's latest (re)load. All that
+     * ever landed is then compared with all that RAW holds.
+     */
     ControlResult dmsStatistics(Source source, Dataset dataset) {
-        String task = source.dmsTask().orElseThrow();
-        String table = source.schema() + "." + dataset.table();
+        return dmsStatistics(source.dmsTask().orElseThrow(), source.schema(), dataset.table(), dataset.name());
+    }
+
+    ControlResult dmsStatistics(String task, String schema, String tableName, String datasetName) {
+        String table = schema + "." + tableName;
         List<String> reasons = new ArrayList<>();
-        monitor.tasks().stream().filter(t -> t.identifier().equals(task)).findFirst().ifPresentOrElse(t -> {
+        Optional<ReplicationMonitor.ReplicationTask> running = monitor.tasks().stream()
+                .filter(t -> t.identifier().equals(task)).findFirst();
+        running.ifPresentOrElse(t -> {
             if (t.failed()) {
                 reasons.add("DMS task " + task + " is " + t.status() + ": "
                         + Optional.ofNullable(t.lastFailureMessage()).orElse(Optional.ofNullable(t.stopReason())
                         .orElse("no reason given")));
             }
         }, () -> reasons.add("DMS has no replication task " + task));
-        long delivered = monitor.tableStatistics(task, source.schema(), dataset.table())
-                .map(ReplicationMonitor.TableStatistics::changes).orElse(0L);
-        long landed = Jdbc.query(dataSource, "select coalesce(sum(row_count), 0) from landed_object where dataset = ?",
-                List.of(dataset.name()), rs -> rs.getLong(1)).get(0);
-        long raw = warehouse.tableExists("raw", dataset.name()) ? warehouse.query("select count(*) from "
-                + Sql.qualified("raw", dataset.name()), List.of(), rs -> rs.getLong(1)).get(0) : 0L;
-        if (delivered > landed) {
-            reasons.add("missing rows: DMS reports " + delivered + " changes of " + table + " delivered, the landed "
-                    + "change files hold " + landed);
-        } else if (delivered < landed) {
-            reasons.add("extra rows: the landed change files of " + table + " hold " + landed + " changes, DMS "
-                    + "reports only " + delivered + " delivered");
+        Optional<ReplicationMonitor.TableStatistics> stats = monitor.tableStatistics(task, schema, tableName);
+        Instant runStarted = running.map(ReplicationMonitor.ReplicationTask::startedAt).orElse(null);
+        Instant reloaded = stats.map(ReplicationMonitor.TableStatistics::fullLoadStarted).orElse(null);
+        // a table reload restarts its counters too, so the later of the two starts bounds what they count
+        Instant since = runStarted == null ? reloaded : reloaded == null || reloaded.isBefore(runStarted)
+                ? runStarted : reloaded;
+        long deliveredChanges = stats.map(ReplicationMonitor.TableStatistics::changes).orElse(0L);
+        long deliveredFullLoad = stats.map(ReplicationMonitor.TableStatistics::fullLoadRows).orElse(0L);
+        long[] landed = Jdbc.query(dataSource, """
+                select coalesce(sum(row_count) filter (where not full_load and counted), 0),
+                       coalesce(sum(row_count) filter (where full_load and counted), 0),
+                       coalesce(sum(row_count), 0)
+                from (select row_count, object_key ~ '(^|/)LOAD[0-9]+[^/]*$' as full_load,
+                             (cast(? as timestamptz) is null or arrived_at >= ?) as counted
+                      from landed_object where dataset = ?) o""",
+                java.util.Arrays.asList(since == null ? null : Timestamp.from(since),
+                        since == null ? null : Timestamp.from(since), datasetName),
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).get(0);
+        String run = since == null ? "" : since.equals(reloaded) ? " since the table was reloaded at " + since
+                : " since the task run started at " + since;
+        if (deliveredChanges != landed[0]) {
+            reasons.add((deliveredChanges > landed[0] ? "missing rows" : "extra rows") + ": DMS reports "
+                    + deliveredChanges + " changes of " + table + " delivered" + run + ", the change files that "
+                    + "landed" + run + " hold " + landed[0]);
         }
-        if (landed != raw) {
-            reasons.add((landed > raw ? "missing rows" : "extra rows") + ": landed change files of " + table
-                    + " hold " + landed + " rows, RAW holds " + raw);
+        if (deliveredFullLoad != landed[1]) {
+            reasons.add((deliveredFullLoad > landed[1] ? "missing rows" : "extra rows") + ": DMS reports "
+                    + deliveredFullLoad + " full-load rows of " + table + ", its full-load files" + run + " hold "
+                    + landed[1]);
         }
-        return new ControlResult("dms_statistics", "dms", "raw", delivered, 0, raw, 0, 0, reasons.isEmpty(), reasons,
-                List.of());
+        long raw = warehouse.tableExists("raw", datasetName) ? warehouse.query("select count(*) from "
+                + Sql.qualified("raw", datasetName), List.of(), rs -> rs.getLong(1)).get(0) : 0L;
+        if (landed[2] != raw) {
+            reasons.add((landed[2] > raw ? "missing rows" : "extra rows") + ": landed files of " + table
+                    + " hold " + landed[2] + " rows, RAW holds " + raw);
+        }
+        return new ControlResult("dms_statistics", "dms", "landing", deliveredChanges + deliveredFullLoad, 0,
+                landed[0] + landed[1], 0, 0, reasons.isEmpty(), reasons, List.of());
     }
 
     /** The date's {@code change_sequence}: {@code span} is its changes' min, max and count up to the high-water mark. */

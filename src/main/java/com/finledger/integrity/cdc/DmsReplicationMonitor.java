@@ -80,7 +80,7 @@ public class DmsReplicationMonitor implements ReplicationMonitor {
                             .replicationTaskArn(arn).maxRecords(PAGE_SIZE).marker(page).build()));
             r.tableStatistics().forEach(t -> stats.add(new TableStatistics(t.schemaName(), t.tableName(),
                     orZero(t.inserts()), orZero(t.updates()), orZero(t.deletes()), orZero(t.ddls()),
-                    orZero(t.fullLoadRows()), t.tableState(), t.lastUpdateTime())));
+                    orZero(t.fullLoadRows()), t.tableState(), t.lastUpdateTime(), t.fullLoadStartTime())));
             marker = r.marker();
         } while (marker != null && !marker.isEmpty());
         return stats;

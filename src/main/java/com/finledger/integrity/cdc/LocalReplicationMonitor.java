@@ -40,7 +40,7 @@ public class LocalReplicationMonitor implements ReplicationMonitor {
                 from local_dms_table_stats where task_identifier = ? order by schema_name, table_name""",
                 List.of(taskIdentifier), rs -> new TableStatistics(rs.getString(1), rs.getString(2), rs.getLong(3),
                         rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8),
-                        rs.getTimestamp(9).toInstant()));
+                        rs.getTimestamp(9).toInstant(), null));
     }
 
     @Override

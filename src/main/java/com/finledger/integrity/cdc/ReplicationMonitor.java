@@ -33,9 +33,13 @@ public interface ReplicationMonitor {
         }
     }
 
-    /** DMS counters for one table: changes captured since the task started, by kind. */
+    /**
+     * DMS counters for one table: changes captured since the task run started (a fresh start or a
+     * restart resets them, a resume does not), by kind, and the rows of its full load, which a table
+     * reload starts again at {@code fullLoadStarted} (null when the table never had a full load).
+     */
     record TableStatistics(String schema, String table, long inserts, long updates, long deletes, long ddls,
-                           long fullLoadRows, String tableState, Instant lastUpdated) {
+                           long fullLoadRows, String tableState, Instant lastUpdated, Instant fullLoadStarted) {
 
         public long changes() {
             return inserts + updates + deletes;

@@ -216,6 +216,33 @@ public class LocalPipelineRunner {
         return backfill;
     }
 
+    /**
+     * One scheduled pull of a processor source outside the local pipeline (production: the extractor
+     * runs on its own Quartz schedule): under the landing lock, the windows the ledger plans are pulled
+     * and landed, and the partitions and windows they touched re-open. Loading RAW and building the
+     * models is the warehouse's own pipeline's job there (Snowpipe/COPY, dbt under Airflow).
+     */
+    public int extractScheduled(Source source, String actor) {
+        Instant started = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, LOCK_ID);
+                lock.execute();
+            }
+            int landed = 0;
+            for (Dataset dataset : source.datasets()) {
+                landed += extractor.extract(c, source, dataset, actor);
+            }
+            markArrivals(c, catalogService.catalog(), started, actor);
+            c.commit();
+            readinessCache.invalidateAll();
+            return landed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("scheduled extraction of " + source.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The inventory sweep of the partner's drop prefix; each new file is validated and decided by the intake. */
     private int partnerFiles(Source source, String actor) {
         return (int) intake.sweep(source, actor).stream().filter(f -> f.state().equals("ACCEPTED")).count();

@@ -71,11 +71,15 @@ public class IngestionStack extends Stack {
                     .assumedBy(new ServicePrincipal("dms.amazonaws.com"))
                     .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonDMSVPCManagementRole")))
                     .build();
-            Role.Builder.create(this, "DmsCloudWatchLogsRole")
+            Access.acknowledge(dmsVpcRole, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonDMSVPCManagementRole]",
+                    "DMS looks up dms-vpc-role by name and expects this AWS-managed policy on it (DMS user guide, IAM roles for the CLI and API).");
+            Role logsRole = Role.Builder.create(this, "DmsCloudWatchLogsRole")
                     .roleName("dms-cloudwatch-logs-role")
                     .assumedBy(new ServicePrincipal("dms.amazonaws.com"))
                     .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonDMSCloudWatchLogsRole")))
                     .build();
+            Access.acknowledge(logsRole, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole]",
+                    "DMS writes task logs through dms-cloudwatch-logs-role, which must carry this AWS-managed policy.");
         }
 
         CfnReplicationSubnetGroup subnetGroup = CfnReplicationSubnetGroup.Builder.create(this, "DmsSubnets")
@@ -114,10 +118,9 @@ public class IngestionStack extends Stack {
                 .assumedBy(new ServicePrincipal("dms.amazonaws.com"))
                 .description("DMS writes full load and CDC files under dms/ in the landing bucket")
                 .build();
-        targetRole.addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"))
-                .resources(List.of(dataLake.landing().arnForObjects(DMS_PREFIX + "*")))
-                .build());
+        // DMS's documented S3-target permissions, confined to dms/.
+        Access.grantObjects(targetRole, dataLake.landing(),
+                List.of("s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"), DMS_PREFIX);
         targetRole.addToPolicy(Access.listPrefixes(dataLake.landing(), DMS_PREFIX));
         targetRole.addToPolicy(Access.encryptDecrypt(dataLake.dataKey()));
 
@@ -131,6 +134,8 @@ public class IngestionStack extends Stack {
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(14))
                 .build();
+        Access.acknowledge(scheduleDeadLetters, "AwsSolutions-SQS3",
+                "This queue is itself the dead-letter queue of the extractor's schedule (alarmed in the control plane).");
         apiExtractor = apiExtractor(settings, network, dataLake);
         Schedule.Builder.create(this, "ApiExtractorSchedule")
                 .scheduleName(settings.name("api-extractor"))
@@ -166,6 +171,8 @@ public class IngestionStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         Access.readSecret(secretsRole, credentials, dataLake.dataKey());
+        Access.acknowledge(credentials, "AwsSolutions-SMG4",
+                "The ledger team owns this database user and rotates its password on the replica; DMS reads the secret at each task start.");
 
         CfnEndpoint source = CfnEndpoint.Builder.create(this, cap(ledger) + "Source")
                 .endpointIdentifier(settings.name(name + "-source"))
@@ -242,10 +249,9 @@ public class IngestionStack extends Stack {
                 .assumedBy(new ServicePrincipal("glue.amazonaws.com"))
                 .description("API extractor: reads processor API keys, writes api/ in the landing bucket")
                 .build();
-        role.addToPolicy(Access.readObjects(dataLake.artifacts(), "glue/"));
-        role.addToPolicy(Access.writeObjects(dataLake.landing(), API_PREFIX));
-        role.addToPolicy(Access.readObjects(dataLake.landing(), API_PREFIX));
-        role.addToPolicy(Access.listPrefixes(dataLake.landing(), API_PREFIX));
+        Access.readPrefixes(role, dataLake.artifacts(), "glue/");
+        Access.readPrefixes(role, dataLake.landing(), API_PREFIX);
+        Access.writePrefixes(role, dataLake.landing(), API_PREFIX);
         role.addToPolicy(Access.encryptDecrypt(dataLake.dataKey()));
         security.grantLogging(role);
         for (String processor : PROCESSORS) {
@@ -256,6 +262,8 @@ public class IngestionStack extends Stack {
                     .removalPolicy(RemovalPolicy.RETAIN)
                     .build();
             Access.readSecret(role, secret, dataLake.dataKey());
+            Access.acknowledge(secret, "AwsSolutions-SMG4",
+                    "The processor issues this API key; it is rotated in the processor's portal and pasted here (runbook in deploy/README.md).");
             processorSecrets.put(processor, secret);
         }
         return CfnJob.Builder.create(this, "ApiExtractor")

@@ -1,5 +1,6 @@
 package com.finledger.deploy.network;
 
+import com.finledger.deploy.Access;
 import com.finledger.deploy.DeploySettings;
 import java.util.List;
 import software.amazon.awscdk.RemovalPolicy;
@@ -26,6 +27,9 @@ import software.constructs.Construct;
  */
 public class NetworkStack extends Stack {
 
+    /** Literal, so that security-group rules stay checkable by the rule packs. */
+    public static final String CIDR = "10.40.0.0/16";
+
     private final Vpc vpc;
     private final Key logKey;
 
@@ -40,17 +44,25 @@ public class NetworkStack extends Stack {
         KmsPolicies.allowCloudWatchLogs(logKey, this);
 
         vpc = Vpc.Builder.create(this, "Vpc")
-                .ipAddresses(IpAddresses.cidr("10.40.0.0/16"))
+                .ipAddresses(IpAddresses.cidr(CIDR))
                 .maxAzs(2)
                 .natGateways(2)
                 .restrictDefaultSecurityGroup(true)
                 .subnetConfiguration(List.of(
-                        SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build(),
+                        SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24)
+                                .mapPublicIpOnLaunch(false).build(),
                         SubnetConfiguration.builder().name("private").subnetType(SubnetType.PRIVATE_WITH_EGRESS).cidrMask(20).build(),
                         SubnetConfiguration.builder().name("isolated").subnetType(SubnetType.PRIVATE_ISOLATED).cidrMask(24).build()))
                 .gatewayEndpoints(java.util.Map.of("S3", GatewayVpcEndpointOptions.builder()
                         .service(GatewayVpcEndpointAwsService.S3).build()))
                 .build();
+
+        // Public subnets hold only the NAT gateways (and nothing launches there with a public IP).
+        for (var subnet : vpc.getPublicSubnets()) {
+            Access.acknowledge(subnet, "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW",
+                    "Public subnets exist only for the NAT gateways, whose route to the internet gateway is the point of them; "
+                            + "no workload runs in them and nothing there gets a public IP.");
+        }
 
         LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
                 .encryptionKey(logKey)

@@ -43,6 +43,8 @@ public class GlueSecurity extends Construct {
                 .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"))
                 .resources(List.of(logGroups))
                 .build());
+        com.finledger.deploy.Access.acknowledge(role, "AwsSolutions-IAM5[Resource::" + logGroups + "]",
+                "Glue names its log groups itself (/aws-glue/jobs/output, /error, /logs-v2 with the security configuration's suffix).");
         role.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"))
                 .resources(List.of(logKey.getKeyArn()))

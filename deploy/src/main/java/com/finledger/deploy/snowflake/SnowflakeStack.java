@@ -36,8 +36,7 @@ public class SnowflakeStack extends Stack {
                         "StringEquals", Map.of("sts:ExternalId", settings.snowflakeExternalId()))))
                 .build();
         String[] prefixes = RAW_PREFIXES.toArray(String[]::new);
-        storageIntegrationRole.addToPolicy(Access.readObjects(dataLake.landing(), prefixes));
-        storageIntegrationRole.addToPolicy(Access.listPrefixes(dataLake.landing(), prefixes));
+        Access.readPrefixes(storageIntegrationRole, dataLake.landing(), prefixes);
         storageIntegrationRole.addToPolicy(Access.decrypt(dataLake.dataKey()));
         CfnOutput.Builder.create(this, "StorageAwsRoleArn")
                 .description("STORAGE_AWS_ROLE_ARN for CREATE STORAGE INTEGRATION")

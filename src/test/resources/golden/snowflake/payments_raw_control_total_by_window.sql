@@ -16,13 +16,13 @@ ranked as (
 )
 select part, currency,
        sum(copies) as row_count,
-       sum(cast(copies as numeric) * h) as row_fp,
+       sum(to_decimal(cast(copies as numeric) * h, 38, 0)) as row_fp,
        sum(copies * amount) as row_amount,
        count_if(recency = 1 and op <> 'D') as eff_count,
-       sum(case when recency = 1 and op <> 'D' then h else 0 end) as eff_fp,
+       sum(to_decimal(case when recency = 1 and op <> 'D' then h else 0 end, 38, 0)) as eff_fp,
        sum(case when recency = 1 and op <> 'D' then amount else 0 end) as eff_amount,
        sum(copies - 1) as dup_rows,
-       sum(cast(copies - 1 as numeric) * h) as dup_fp,
+       sum(to_decimal(cast(copies - 1 as numeric) * h, 38, 0)) as dup_fp,
        sum((copies - 1) * amount) as dup_amount,
        count_if(recency > 1) as superseded_rows,
        count_if(recency = 1 and op = 'D') as deleted_keys

@@ -140,19 +140,22 @@ public final class ControlTotalQueries {
                 )
                 select %scurrency,
                        sum(copies) as row_count,
-                       sum(cast(copies as numeric) * h) as row_fp,
+                       %s as row_fp,
                        sum(copies * amount) as row_amount,
                        %s as eff_count,
-                       sum(case when recency = 1 and op <> 'D' then h else 0 end) as eff_fp,
+                       %s as eff_fp,
                        sum(case when recency = 1 and op <> 'D' then amount else 0 end) as eff_amount,
                        sum(copies - 1) as dup_rows,
-                       sum(cast(copies - 1 as numeric) * h) as dup_fp,
+                       %s as dup_fp,
                        sum((copies - 1) * amount) as dup_amount,
                        %s as superseded_rows,
                        %s as deleted_keys
                 from ranked
                 group by %scurrency""".formatted(partSelect, selectKeys, seq, op, amount, currency, table, filter,
-                keyList, partCarry, keyList, d.hash64(hashParts), keyList, partOut, d.countIf("recency = 1 and op <> 'D'"), d.countIf("recency > 1"),
+                keyList, partCarry, keyList, d.hash64(hashParts), keyList, partOut,
+                d.sumHashes("cast(copies as numeric) * h"), d.countIf("recency = 1 and op <> 'D'"),
+                d.sumHashes("case when recency = 1 and op <> 'D' then h else 0 end"),
+                d.sumHashes("cast(copies - 1 as numeric) * h"), d.countIf("recency > 1"),
                 d.countIf("recency = 1 and op = 'D'"), partOut);
     }
 
@@ -163,15 +166,15 @@ public final class ControlTotalQueries {
         return """
                 select %s%s as currency,
                        count(*) as row_count,
-                       sum(%s) as row_fp,
+                       %s as row_fp,
                        sum(%s) as row_amount,
                        count(*) as eff_count,
-                       sum(%s) as eff_fp,
+                       %s as eff_fp,
                        sum(%s) as eff_amount,
                        0 as dup_rows, 0 as dup_fp, 0 as dup_amount, 0 as superseded_rows, 0 as deleted_keys
                 from %s
                 where %s
-                group by %s%s""".formatted(part == null ? "" : part + " as part, ", currency, d.hash64(hashParts), amount,
-                d.hash64(hashParts), amount, table, filter, part == null ? "" : part + ", ", currency);
+                group by %s%s""".formatted(part == null ? "" : part + " as part, ", currency, d.sumHashes(d.hash64(hashParts)), amount,
+                d.sumHashes(d.hash64(hashParts)), amount, table, filter, part == null ? "" : part + ", ", currency);
     }
 }

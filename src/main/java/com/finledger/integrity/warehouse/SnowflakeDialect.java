@@ -51,6 +51,15 @@ public class SnowflakeDialect implements WarehouseDialect {
         return "to_number(substr(md5(" + textExpression + "), 1, 16), 'XXXXXXXXXXXXXXXX')";
     }
 
+    /**
+     * Typed as NUMBER(38, 0) before summing: the same on Snowflake, and it keeps the emulator (fakesnow,
+     * which sums other expressions as doubles) exact. 38 digits hold 10^19 hashes of up to 2^64.
+     */
+    @Override
+    public String sumHashes(String expression) {
+        return "sum(to_decimal(" + expression + ", 38, 0))";
+    }
+
     @Override
     public String distinctJsonFields(String table, String column, String filter) {
         return "select distinct f.key as field from " + table + " t, lateral flatten(input => t." + column

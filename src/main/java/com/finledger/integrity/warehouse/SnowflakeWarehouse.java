@@ -23,20 +23,31 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * The production warehouse: Snowflake over its JDBC driver, authenticated by key pair (an RSA key
- * in PKCS#8 PEM, optionally encrypted; the public half is registered on the service user). One
+ * in PKCS#8 PEM, optionally encrypted; the public half is registered on the service user), or by
+ * password at a URL of its own for the emulator the tests run it against. One
  * connection, opened on first use and replaced when it stops being valid; statements run in the
  * configured warehouse, database and role. Nothing here pulls rows beyond the small results of
  * pushed-down control-total and rule queries.
  */
 public class SnowflakeWarehouse implements Warehouse {
 
-    /** Where and as whom to connect. */
+    /**
+     * Where and as whom to connect. {@code urlOverride} replaces the account's URL and {@code password} the key
+     * pair when set: both are for the Snowflake emulator in tests; production logs in by key pair.
+     */
     public record Settings(String account, String user, String role, String warehouse, String database,
                            Path privateKeyFile, Optional<String> privateKeyPassphrase, int loginTimeoutSeconds,
-                           int queryTimeoutSeconds) {
+                           int queryTimeoutSeconds, Optional<String> urlOverride, Optional<String> password) {
+
+        public Settings(String account, String user, String role, String warehouse, String database,
+                        Path privateKeyFile, Optional<String> privateKeyPassphrase, int loginTimeoutSeconds,
+                        int queryTimeoutSeconds) {
+            this(account, user, role, warehouse, database, privateKeyFile, privateKeyPassphrase, loginTimeoutSeconds,
+                    queryTimeoutSeconds, Optional.empty(), Optional.empty());
+        }
 
         public String url() {
-            return "jdbc:snowflake://" + account + ".snowflakecomputing.com/";
+            return urlOverride.orElseGet(() -> "jdbc:snowflake://" + account + ".snowflakecomputing.com/");
         }
     }
 
@@ -55,7 +66,7 @@ public class SnowflakeWarehouse implements Warehouse {
     @Override
     public synchronized <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper) {
         try {
-            return Jdbc.query(connection(), sql, parameters, mapper);
+            return Jdbc.query(connection(), sql, bindable(parameters), mapper);
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake query failed: " + e.getMessage(), e);
         }
@@ -64,10 +75,20 @@ public class SnowflakeWarehouse implements Warehouse {
     @Override
     public synchronized long update(String sql, List<Object> parameters) {
         try {
-            return Jdbc.update(connection(), sql, parameters);
+            return Jdbc.update(connection(), sql, bindable(parameters));
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake statement failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * snowflake-jdbc 3.24 refuses java.time values ("Data type not supported for binding"). A business
+     * date goes as its ISO text, which Snowflake casts to DATE where it is compared or stored (no time
+     * zone involved, unlike java.sql.Date); an instant as a Timestamp.
+     */
+    static List<Object> bindable(List<Object> parameters) {
+        return parameters.stream().map(p -> p instanceof java.time.LocalDate d ? (Object) d.toString()
+                : p instanceof java.time.Instant i ? java.sql.Timestamp.from(i) : p).toList();
     }
 
     @Override
@@ -76,15 +97,19 @@ public class SnowflakeWarehouse implements Warehouse {
                 List.of(schema.toUpperCase(), table.toUpperCase()), rs -> 1).isEmpty();
     }
 
-    /** The JDBC properties of a key-pair login (exposed for tests: no Snowflake here to log in to). */
+    /** The JDBC properties of the login (exposed for tests: no Snowflake here to log in to). */
     public Properties connectionProperties() {
         Properties p = new Properties();
         p.put("user", settings.user());
         p.put("role", settings.role());
         p.put("warehouse", settings.warehouse());
         p.put("db", settings.database());
-        p.put("authenticator", "snowflake_jwt");
-        p.put("privateKey", privateKey(settings.privateKeyFile(), settings.privateKeyPassphrase()));
+        if (settings.password().isPresent()) {
+            p.put("password", settings.password().get());
+        } else {
+            p.put("authenticator", "snowflake_jwt");
+            p.put("privateKey", privateKey(settings.privateKeyFile(), settings.privateKeyPassphrase()));
+        }
         p.put("loginTimeout", Integer.toString(settings.loginTimeoutSeconds()));
         p.put("queryTimeout", Integer.toString(settings.queryTimeoutSeconds()));
         p.put("application", "FinLedgerIntegrity");

@@ -46,6 +46,11 @@ public interface WarehouseDialect {
 
     String md5Prefix64(String textExpression);
 
+    /** The exact sum of 64-bit hashes (or multiples of them): it must not be rounded, as it is compared mod 2^64. */
+    default String sumHashes(String expression) {
+        return "sum(" + expression + ")";
+    }
+
     /** The function building a JSON object from name, value, name, value... */
     String jsonObjectFunction();
 

@@ -39,6 +39,14 @@ public class WarehouseProducer {
     @ConfigProperty(name = "finledger.snowflake.private-key-passphrase")
     Optional<String> passphrase;
 
+    /** Replaces the account's URL, e.g. for the emulator: {@code jdbc:snowflake://127.0.0.1:PORT/?ssl=off&account=fakesnow}. */
+    @ConfigProperty(name = "finledger.snowflake.url")
+    Optional<String> url;
+
+    /** Logs in by password instead of key pair when set (the emulator; never production). */
+    @ConfigProperty(name = "finledger.snowflake.password")
+    Optional<String> password;
+
     @ConfigProperty(name = "finledger.snowflake.login-timeout-seconds", defaultValue = "30")
     int loginTimeout;
 
@@ -55,7 +63,8 @@ public class WarehouseProducer {
             case "postgres" -> postgres;
             case "snowflake" -> new SnowflakeWarehouse(new SnowflakeWarehouse.Settings(
                     required(account, "account"), required(user, "user"), role, snowflakeWarehouse, database,
-                    required(privateKeyFile, "private-key-file"), passphrase, loginTimeout, queryTimeout));
+                    password.isPresent() ? null : required(privateKeyFile, "private-key-file"), passphrase,
+                    loginTimeout, queryTimeout, url, password));
             default -> throw new IllegalStateException(
                     "finledger.ports.warehouse must be 'postgres' or 'snowflake', not '" + kind + "'");
         };

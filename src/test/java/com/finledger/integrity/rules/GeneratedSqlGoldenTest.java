@@ -38,7 +38,8 @@ class GeneratedSqlGoldenTest {
         return all.stream();
     }
 
-    private static Map<String, String> statements(WarehouseDialect d) {
+    /** Every statement with a reviewed file, by name (also executed on the emulator by SnowflakeOnEmulatorTest). */
+    static Map<String, String> statements(WarehouseDialect d) {
         Map<String, String> sql = new LinkedHashMap<>();
         Catalog.Dataset payments = CATALOG.dataset("payments");
         RuleTable staging = RuleTable.forSource(payments, Rule.Layer.STAGING);

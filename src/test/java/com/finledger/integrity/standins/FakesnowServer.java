@@ -1,0 +1,85 @@
+package com.finledger.integrity.standins;
+
+import com.finledger.integrity.warehouse.SnowflakeWarehouse;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * fakesnow, the DuckDB-backed Snowflake emulator, as a child process on loopback: its HTTP server
+ * speaks Snowflake's wire protocol to snowflake-jdbc unmodified. It runs from the virtual
+ * environment the build creates (tools/python/venv.sh) and keeps its databases in memory.
+ */
+public final class FakesnowServer implements AutoCloseable {
+
+    private static final Path VENV = Path.of("target", "venvs", "fakesnow");
+
+    private final Process process;
+    private final int port;
+
+    private FakesnowServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static FakesnowServer start() throws IOException, InterruptedException {
+        Path fakesnow = VENV.resolve("bin").resolve("fakesnow");
+        if (!Files.isExecutable(fakesnow)) {
+            throw new IllegalStateException(fakesnow + " is missing: run ./mvnw process-test-resources to create "
+                    + VENV + " (tools/python/venv.sh, from tools/python/fakesnow.requirements.txt)");
+        }
+        int port = freePort();
+        Path log = VENV.resolve("fakesnow-" + port + ".log");
+        Process p = new ProcessBuilder(fakesnow.toString(), "--server", "--host", "127.0.0.1", "--port",
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        FakesnowServer server = new FakesnowServer(p, port);
+        server.await(Duration.ofSeconds(60), log);
+        return server;
+    }
+
+    /** A JDBC URL of the emulator; the database and schema are created by the first statements run. */
+    public String jdbcUrl(String database, String schema) {
+        return "jdbc:snowflake://127.0.0.1:" + port + "/?ssl=off&account=fakesnow&db=" + database + "&schema=" + schema;
+    }
+
+    /** The production adapter, pointed at the emulator (which takes any user and password). */
+    public SnowflakeWarehouse warehouse(String database, String schema) {
+        return new SnowflakeWarehouse(new SnowflakeWarehouse.Settings("fakesnow", "fake", "FINLEDGER_INTEGRITY",
+                "FINLEDGER_INTEGRITY_WH", database, null, Optional.empty(), 30, 60,
+                Optional.of(jdbcUrl(database, schema)), Optional.of("snow")));
+    }
+
+    private void await(Duration limit, Path log) throws InterruptedException {
+        long until = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < until) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return; // uvicorn binds only once the app is ready
+            } catch (IOException notYet) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("fakesnow exited with " + process.exitValue() + "; see " + log);
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("fakesnow did not listen on " + port + " within " + limit + "; see " + log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        // SIGTERM: the server has no state worth a graceful stop (its databases are in memory)
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

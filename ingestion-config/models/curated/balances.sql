@@ -2,9 +2,11 @@
 -- Invariant: net_minor = captured_minor - refunded_minor. Refunds count on the payment's merchant and
 -- the refund's own business date; a refund whose payment is unknown cannot be attributed and is left
 -- to the relationships rule on ledger_refunds.
+{{ config(unique_key=['merchant_id', 'business_date', 'currency']) }}
+
 with transactions as (
 
-    select * from curated.transactions where status = 'CAPTURED'
+    select * from {{ ref('transactions') }} where status = 'CAPTURED'
 
 ),
 
@@ -15,8 +17,8 @@ refunds as (
         refunds.business_date,
         refunds.currency,
         refunds.amount_minor
-    from curated.refunds as refunds
-    join curated.transactions as transactions using (payment_id)
+    from {{ ref('refunds') }} as refunds
+    join {{ ref('transactions') }} as transactions on transactions.payment_id = refunds.payment_id
 
 ),
 
@@ -42,10 +44,13 @@ select
     coalesce(captured.business_date, refunded.business_date)   as business_date,
     coalesce(captured.currency, refunded.currency)             as currency,
     -- amounts
-    coalesce(captured.captured_minor, 0)::bigint               as captured_minor,
-    coalesce(refunded.refunded_minor, 0)::bigint               as refunded_minor,
-    (coalesce(captured.captured_minor, 0) - coalesce(refunded.refunded_minor, 0))::bigint as net_minor,
+    cast(coalesce(captured.captured_minor, 0) as bigint)        as captured_minor,
+    cast(coalesce(refunded.refunded_minor, 0) as bigint)        as refunded_minor,
+    cast(coalesce(captured.captured_minor, 0) - coalesce(refunded.refunded_minor, 0) as bigint) as net_minor,
     coalesce(captured.payment_count, 0)                         as payment_count,
     coalesce(refunded.refund_count, 0)                          as refund_count
 from captured
-full outer join refunded using (merchant_id, business_date, currency)
+full outer join refunded
+    on refunded.merchant_id = captured.merchant_id
+   and refunded.business_date = captured.business_date
+   and refunded.currency = captured.currency

@@ -1,7 +1,9 @@
 -- refunds: one row per refund.
+{{ config(unique_key='refund_id') }}
+
 with refunds as (
 
-    select * from staging.ledger_refunds
+    select * from {{ ref('stg_ledger_refunds') }}
 
 )
 

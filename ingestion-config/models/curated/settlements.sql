@@ -1,21 +1,31 @@
 -- settlements: one row per ledger settlement, with the bank's line beside it when there is one.
 -- Bank amounts arrive as decimals in major units; all three currencies here have two decimals.
+{{ config(unique_key='settlement_id') }}
+
 with ledger as (
 
-    select * from staging.ledger_settlements
+    select * from {{ ref('stg_ledger_settlements') }}
+
+),
+
+bank_lines as (
+
+    select
+        settlement_reference,
+        line_reference,
+        cast(amount * 100 as bigint) as amount_minor,
+        currency,
+        value_date,
+        row_number() over (partition by settlement_reference order by change_seq desc) as recency
+    from {{ ref('stg_bank_settlement_lines') }}
 
 ),
 
 bank as (
 
-    select distinct on (settlement_reference)
-        settlement_reference,
-        line_reference,
-        (amount * 100)::bigint as amount_minor,
-        currency,
-        value_date
-    from staging.bank_settlement_lines
-    order by settlement_reference, change_seq desc
+    select settlement_reference, line_reference, amount_minor, currency, value_date
+    from bank_lines
+    where recency = 1
 
 )
 

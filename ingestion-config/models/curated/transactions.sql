@@ -1,7 +1,9 @@
 -- transactions: one row per card payment, as the ledger last recorded it.
+{{ config(unique_key='payment_id') }}
+
 with payments as (
 
-    select * from staging.payments
+    select * from {{ ref('stg_payments') }}
 
 )
 

@@ -1,16 +1,16 @@
 -- stg_bank_settlement_lines: one row per line of Northbank's settlement report.
 -- Grain: line_reference. A resent or corrected file supersedes earlier ones (later arrival wins).
+{{ config(unique_key='line_reference') }}
+
 with landed as (
 
-    select * from raw.bank_settlement_lines
+    select * from {{ source('raw', 'bank_settlement_lines') }}
 
 ),
 
 latest as (
 
-    select distinct on (record->>'line_reference') *
-    from landed
-    order by record->>'line_reference', change_seq desc
+    {{ latest_per_key('landed', json_text('record', 'line_reference'), 'change_seq desc') }}
 
 ),
 
@@ -18,14 +18,14 @@ typed as (
 
     select
         -- ids
-        record->>'line_reference'              as line_reference,
-        record->>'settlement_reference'        as settlement_reference,
-        record->>'account'                     as account,
+        {{ json_text('record', 'line_reference') }}                  as line_reference,
+        {{ json_text('record', 'settlement_reference') }}            as settlement_reference,
+        {{ json_text('record', 'account') }}                         as account,
         -- amounts
-        (record->>'amount')::numeric(18, 2)    as amount,
-        record->>'currency'                    as currency,
+        cast({{ json_text('record', 'amount') }} as numeric(18, 2))  as amount,
+        {{ json_text('record', 'currency') }}                        as currency,
         -- dates
-        (record->>'value_date')::date          as value_date,
+        cast({{ json_text('record', 'value_date') }} as date)        as value_date,
         change_seq
     from latest
 

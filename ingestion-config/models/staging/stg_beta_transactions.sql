@@ -1,17 +1,18 @@
 -- stg_beta_transactions: one row per processor transaction, latest pull wins. Grain: txn_id.
 -- Fields are read by their contracted names: a renamed field (schema drift) arrives as null here,
 -- where the rules catch it, rather than being silently mapped.
+{{ config(unique_key='txn_id') }}
+
 with landed as (
 
-    select * from raw.beta_transactions
+    select * from {{ source('raw', 'beta_transactions') }}
 
 ),
 
 latest as (
 
-    select distinct on (record->>'txn_id') *
-    from landed
-    order by record->>'txn_id', change_seq desc nulls last, object_key desc, line_no desc
+    {{ latest_per_key('landed', json_text('record', 'txn_id'),
+                      'change_seq desc nulls last, object_key desc, line_no desc') }}
 
 ),
 
@@ -19,18 +20,18 @@ typed as (
 
     select
         -- ids
-        record->>'txn_id'                      as txn_id,
-        record->>'payment_reference'           as payment_reference,
-        record->>'card_pan'                    as card_pan,
+        {{ json_text('record', 'txn_id') }}                          as txn_id,
+        {{ json_text('record', 'payment_reference') }}               as payment_reference,
+        {{ json_text('record', 'card_pan') }}                        as card_pan,
         -- amounts
-        (record->>'amount_minor')::bigint      as amount_minor,
-        (record->>'fee_minor')::bigint         as fee_minor,
-        record->>'currency'                    as currency,
-        record->>'status'                      as status,
+        cast({{ json_text('record', 'amount_minor') }} as bigint)    as amount_minor,
+        cast({{ json_text('record', 'fee_minor') }} as bigint)       as fee_minor,
+        {{ json_text('record', 'currency') }}                        as currency,
+        {{ json_text('record', 'status') }}                          as status,
         -- timestamps
-        (record->>'captured_at')::timestamptz  as captured_at,
-        (record->>'updated_at')::timestamptz   as updated_at,
-        (record->>'business_date')::date       as business_date,
+        {{ to_timestamptz(json_text('record', 'captured_at')) }}     as captured_at,
+        {{ to_timestamptz(json_text('record', 'updated_at')) }}      as updated_at,
+        cast({{ json_text('record', 'business_date') }} as date)     as business_date,
         change_seq
     from latest
 

@@ -1,15 +1,15 @@
 -- stg_ledger_refunds: one row per refund as the ledger last recorded it. Grain: refund_id.
+{{ config(unique_key='refund_id') }}
+
 with landed as (
 
-    select * from raw.ledger_refunds
+    select * from {{ source('raw', 'ledger_refunds') }}
 
 ),
 
 latest as (
 
-    select distinct on (record->>'refund_id') *
-    from landed
-    order by record->>'refund_id', change_seq desc
+    {{ latest_per_key('landed', json_text('record', 'refund_id'), 'change_seq desc') }}
 
 ),
 
@@ -17,15 +17,15 @@ typed as (
 
     select
         -- ids
-        record->>'refund_id'                   as refund_id,
-        record->>'payment_id'                  as payment_id,
+        {{ json_text('record', 'refund_id') }}                       as refund_id,
+        {{ json_text('record', 'payment_id') }}                      as payment_id,
         -- amounts
-        (record->>'amount_minor')::bigint      as amount_minor,
-        record->>'currency'                    as currency,
-        record->>'reason'                      as reason,
+        cast({{ json_text('record', 'amount_minor') }} as bigint)    as amount_minor,
+        {{ json_text('record', 'currency') }}                        as currency,
+        {{ json_text('record', 'reason') }}                          as reason,
         -- timestamps
-        (record->>'created_at')::timestamptz   as created_at,
-        (record->>'business_date')::date       as business_date,
+        {{ to_timestamptz(json_text('record', 'created_at')) }}      as created_at,
+        cast({{ json_text('record', 'business_date') }} as date)     as business_date,
         change_seq,
         op
     from latest

@@ -1,15 +1,15 @@
 -- stg_ledger_settlements: one row per settlement as the ledger last recorded it. Grain: settlement_id.
+{{ config(unique_key='settlement_id') }}
+
 with landed as (
 
-    select * from raw.ledger_settlements
+    select * from {{ source('raw', 'ledger_settlements') }}
 
 ),
 
 latest as (
 
-    select distinct on (record->>'settlement_id') *
-    from landed
-    order by record->>'settlement_id', change_seq desc
+    {{ latest_per_key('landed', json_text('record', 'settlement_id'), 'change_seq desc') }}
 
 ),
 
@@ -17,16 +17,16 @@ typed as (
 
     select
         -- ids
-        record->>'settlement_id'               as settlement_id,
-        record->>'payment_id'                  as payment_id,
-        record->>'processor'                   as processor,
+        {{ json_text('record', 'settlement_id') }}                   as settlement_id,
+        {{ json_text('record', 'payment_id') }}                      as payment_id,
+        {{ json_text('record', 'processor') }}                       as processor,
         -- amounts
-        (record->>'amount_minor')::bigint      as amount_minor,
-        (record->>'fee_minor')::bigint         as fee_minor,
-        record->>'currency'                    as currency,
+        cast({{ json_text('record', 'amount_minor') }} as bigint)    as amount_minor,
+        cast({{ json_text('record', 'fee_minor') }} as bigint)       as fee_minor,
+        {{ json_text('record', 'currency') }}                        as currency,
         -- timestamps
-        (record->>'settled_at')::timestamptz   as settled_at,
-        (record->>'business_date')::date       as business_date,
+        {{ to_timestamptz(json_text('record', 'settled_at')) }}      as settled_at,
+        cast({{ json_text('record', 'business_date') }} as date)     as business_date,
         change_seq,
         op
     from latest

@@ -1,17 +1,17 @@
 -- stg_payments: one row per payment as the ledger last recorded it.
 -- Grain: payment_id. DMS may land a change twice (restart); the latest change sequence wins,
 -- and a payment whose latest change is a delete is not in staging.
+{{ config(unique_key='payment_id') }}
+
 with landed as (
 
-    select * from raw.payments
+    select * from {{ source('raw', 'payments') }}
 
 ),
 
 latest as (
 
-    select distinct on (record->>'payment_id') *
-    from landed
-    order by record->>'payment_id', change_seq desc
+    {{ latest_per_key('landed', json_text('record', 'payment_id'), 'change_seq desc') }}
 
 ),
 
@@ -19,17 +19,17 @@ typed as (
 
     select
         -- ids
-        record->>'payment_id'                  as payment_id,
-        record->>'merchant_id'                 as merchant_id,
-        record->>'processor'                   as processor,
-        record->>'card_pan'                    as card_pan,
+        {{ json_text('record', 'payment_id') }}                      as payment_id,
+        {{ json_text('record', 'merchant_id') }}                     as merchant_id,
+        {{ json_text('record', 'processor') }}                       as processor,
+        {{ json_text('record', 'card_pan') }}                        as card_pan,
         -- amounts
-        (record->>'amount_minor')::bigint      as amount_minor,
-        record->>'currency'                    as currency,
-        record->>'status'                      as status,
+        cast({{ json_text('record', 'amount_minor') }} as bigint)    as amount_minor,
+        {{ json_text('record', 'currency') }}                        as currency,
+        {{ json_text('record', 'status') }}                          as status,
         -- timestamps
-        (record->>'created_at')::timestamptz   as created_at,
-        (record->>'business_date')::date       as business_date,
+        {{ to_timestamptz(json_text('record', 'created_at')) }}      as created_at,
+        cast({{ json_text('record', 'business_date') }} as date)     as business_date,
         change_seq,
         op
     from latest

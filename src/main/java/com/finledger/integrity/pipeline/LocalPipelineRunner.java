@@ -68,6 +68,15 @@ public class LocalPipelineRunner {
     RawLoader rawLoader;
 
     @Inject
+    DbtRunner dbt;
+
+    @Inject
+    DbtArtifacts dbtArtifacts;
+
+    @Inject
+    com.finledger.integrity.warehouse.Warehouse warehouse;
+
+    @Inject
     AuditLog auditLog;
 
     @Inject
@@ -83,10 +92,12 @@ public class LocalPipelineRunner {
     Clock clock;
 
     public record PipelineRun(long id, Instant startedAt, Instant finishedAt, String triggeredBy, int objectsLanded,
-                              long rowsLoadedRaw, List<ModelBuilder.ModelResult> models, String status) {
+                              long rowsLoadedRaw, List<DbtRunner.NodeResult> models, String status) {
 
+        /** Rows the models' MERGEs inserted, updated or deleted. */
         public long rowsChanged() {
-            return models.stream().mapToLong(m -> m.inserted() + m.updated() + m.deleted()).sum();
+            return models.stream().filter(DbtRunner.NodeResult::isModel)
+                    .mapToLong(m -> m.rowsAffected() == null ? 0 : m.rowsAffected()).sum();
         }
     }
 
@@ -98,17 +109,37 @@ public class LocalPipelineRunner {
         return run;
     }
 
+    /**
+     * Lands and loads RAW in one transaction, then runs the dbt project (its own connections, so RAW
+     * is committed first), then records the run and re-opens what it touched. A session-level
+     * advisory lock serialises whole runs across instances.
+     */
     private PipelineRun load(String actor) {
         Catalog catalog = catalogService.catalog();
-        Path models = catalogService.root().resolve("models");
         Instant started = clock.instant();
+        try (Connection lock = dataSource.getConnection()) {
+            try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_lock(?)")) {
+                ps.setLong(1, LOCK_ID);
+                ps.execute();
+            }
+            try {
+                return loadLocked(catalog, started, actor);
+            } finally {
+                try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_unlock(?)")) {
+                    ps.setLong(1, LOCK_ID);
+                    ps.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("pipeline run failed: " + e.getMessage(), e);
+        }
+    }
+
+    private PipelineRun loadLocked(Catalog catalog, Instant started, String actor) throws SQLException {
+        int landed = 0;
+        long rawRows;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, LOCK_ID);
-                lock.execute();
-            }
-            int landed = 0;
             for (Source source : catalog.sources()) {
                 for (Dataset dataset : source.datasets()) {
                     landed += switch (source.kind()) {
@@ -119,34 +150,72 @@ public class LocalPipelineRunner {
                 }
             }
             expectedFiles.check(actor);
-            long rawRows = rawLoader.loadPending(c, catalog);
-            List<ModelBuilder.ModelResult> results = new ArrayList<>();
+            rawRows = rawLoader.loadPending(c, catalog);
             for (Dataset dataset : catalog.datasets().toList()) {
                 rawLoader.ensureTable(c, dataset);
-                results.add(ModelBuilder.build(c, models, "staging", dataset.name(), dataset.primaryKey(),
-                        ModelBuilder.stagingColumns(dataset)));
             }
-            for (CuratedDataset curated : catalog.curated()) {
-                results.add(ModelBuilder.build(c, models, "curated", curated.name(), curated.primaryKey(),
-                        curated.primaryKey()));
-            }
+            c.commit();
+        }
+        DbtRunner.Invocation models = null;
+        String failure = null;
+        try {
+            models = dbt.build(catalogService.root());
+            checkModelColumns(catalog);
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
             int touched = markArrivals(c, catalog, started, actor);
             Instant finished = clock.instant();
-            long id = insertRun(c, started, finished, actor, landed, rawRows);
-            PipelineRun run = new PipelineRun(id, started, finished, actor, landed, rawRows, results, "SUCCEEDED");
+            String status = failure == null ? "SUCCEEDED" : "FAILED";
+            long id = insertRun(c, started, finished, actor, landed, rawRows, status);
+            PipelineRun run = new PipelineRun(id, started, finished, actor, landed, rawRows,
+                    models == null ? List.of() : models.nodes(), status);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("objects_landed", landed);
             details.put("rows_loaded_raw", rawRows);
             details.put("rows_changed", run.rowsChanged());
             details.put("partitions_with_new_data", touched);
+            if (models != null) {
+                details.put("dbt_invocation_id", models.invocationId());
+                dbtArtifacts.record(c, models, actor);
+            }
+            if (failure != null) {
+                details.put("error", failure);
+            }
             auditLog.append(c, actor, "pipeline.run", "pipeline_run", Long.toString(id), null, details);
             c.commit();
             readinessCache.invalidateAll();
+            if (failure != null) {
+                throw new IllegalStateException("pipeline run " + id + " failed building the models: " + failure);
+            }
             LOG.infof("pipeline run %d by %s: %d objects landed, %d rows into RAW, %d rows changed in models", id,
                     actor, landed, rawRows, run.rowsChanged());
             return run;
-        } catch (SQLException e) {
-            throw new IllegalStateException("pipeline run failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The models must give every column the catalog declares (the controls and rules read them). */
+    private void checkModelColumns(Catalog catalog) {
+        for (Dataset dataset : catalog.datasets().toList()) {
+            List<String> required = new ArrayList<>();
+            dataset.columns().forEach(col -> required.add(col.name()));
+            required.add("change_seq");
+            requireColumns("staging", dataset.name(), "stg_" + dataset.name(), required);
+        }
+        for (CuratedDataset curated : catalog.curated()) {
+            requireColumns("curated", curated.name(), curated.name(), curated.primaryKey());
+        }
+    }
+
+    private void requireColumns(String schema, String table, String model, List<String> required) {
+        List<String> columns = warehouse.query("select lower(column_name) from information_schema.columns "
+                + "where lower(table_schema) = ? and lower(table_name) = ?", List.of(schema, table), rs -> rs.getString(1));
+        List<String> missing = required.stream().filter(col -> !columns.contains(col)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("model " + model + " does not produce column(s) " + missing
+                    + " that the catalog declares for " + schema + "." + table);
         }
     }
 
@@ -266,15 +335,16 @@ public class LocalPipelineRunner {
     }
 
     private static long insertRun(Connection c, Instant started, Instant finished, String actor, int landed,
-                                  long rawRows) throws SQLException {
+                                  long rawRows, String status) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into pipeline_run (started_at, finished_at, triggered_by, objects_landed, rows_loaded_raw, status)
-                values (?, ?, ?, ?, ?, 'SUCCEEDED') returning id""")) {
+                values (?, ?, ?, ?, ?, ?) returning id""")) {
             ps.setTimestamp(1, Timestamp.from(started));
             ps.setTimestamp(2, Timestamp.from(finished));
             ps.setString(3, actor);
             ps.setInt(4, landed);
             ps.setLong(5, rawRows);
+            ps.setString(6, status);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

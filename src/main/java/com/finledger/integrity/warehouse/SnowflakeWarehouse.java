@@ -10,7 +10,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.List;
@@ -127,7 +126,13 @@ public class SnowflakeWarehouse implements Warehouse {
                     // replaced below either way
                 }
             }
-            connection = DriverManager.getConnection(settings.url(), connectionProperties());
+            // the driver itself, not DriverManager: its registry is per class loader, and the driver may
+            // sit in another one than the caller (test runners, application servers)
+            connection = new net.snowflake.client.jdbc.SnowflakeDriver().connect(settings.url(),
+                    connectionProperties());
+            if (connection == null) {
+                throw new SQLException("snowflake-jdbc does not accept the URL " + settings.url());
+            }
         }
         return connection;
     }

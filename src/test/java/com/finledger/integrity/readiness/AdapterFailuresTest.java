@@ -153,10 +153,17 @@ class AdapterFailuresTest {
         assertEquals("FAILED", window.status());
         assertTrue(window.error().endsWith("HTTP 500 '{\"message\": \"internal\"}' (gave up after 2 attempts)"),
                 window.error());
+        // the processor is the source layer too: while it is down the day cannot be evaluated at all, so
+        // the evaluation is recorded as failed, naming the processor's error, and the day stays BLOCKED
         PartitionReadiness blocked = readiness.find("alpha_transactions", day).orElseThrow();
         assertEquals(ReadinessState.BLOCKED, blocked.state());
-        assertTrue(blocked.checksSummary().contains("window [" + from + ", " + to + ") of processor_alpha "
-                + "/processors/alpha/v1/transactions failed "), blocked.checksSummary());
+        List<String> last = Jdbc.query(dataSource, "select outcome || ': ' || error from evaluation where dataset = "
+                + "'alpha_transactions' and partition_key = ? order by id desc limit 1", List.of(day),
+                rs -> rs.getString(1));
+        assertTrue(last.get(0).startsWith("ERROR: processor_alpha /processors/alpha/v1/transactions business date "
+                + day + " first page: HTTP 500"), last.toString());
+        assertTrue(ledger.issues("processor_alpha", "/processors/alpha/v1/transactions").stream()
+                .anyMatch(i -> i.toString().contains(from.toString())), "the failed window is a hole in the ledger");
         assertEquals(List.of("backfill"), ledger.attempts(window.id()).stream().limit(1)
                 .map(PullWindowLedger.Attempt::kind).toList());
         assertEquals(1, Jdbc.query(dataSource, "select count(*) from audit_log where action = 'pull_window.backfill' "

@@ -184,7 +184,7 @@ class SnowflakeOnEmulatorTest {
             assertTrue(quarantined.stream().allMatch(q -> q.endsWith("|1|" + evaluation + "|true")), quarantined.toString());
         }
         // fakesnow upper-cases OBJECT_CONSTRUCT's keys (Snowflake keeps them as written)
-        List<String> samples = snowflake.query("select to_varchar(masked_sample) from quarantined_row where dataset = ?",
+        List<String> samples = snowflake.query("select to_varchar(masked_sample) from quarantine.quarantined_row where dataset = ?",
                 List.of("payments"), rs -> rs.getString(1));
         assertTrue(samples.stream().allMatch(s -> s.matches("(?s).*\"(?i:card_pan)\": ?\"•••• •••• •••• \\d{4}\".*")),
                 "PANs are masked: " + samples);
@@ -207,10 +207,9 @@ class SnowflakeOnEmulatorTest {
         assertEquals("create schema if not exists closed;\ncreate table closed.transactions_202611 clone curated.transactions",
                 SNOWFLAKE.get("transactions_period_clone"));
         snowflake.cloneTable("curated", "transactions", "closed", "transactions_202611");
-        // CREATE SCHEMA makes the new schema the session's current one (Snowflake does so too): later
-        // unqualified names such as quarantined_row would resolve in CLOSED on this connection
+        // CREATE SCHEMA makes the new schema the session's current one (Snowflake does so too), which is
+        // why every table the product names in the warehouse is schema-qualified
         assertEquals("CLOSED", snowflake.query("select current_schema()", List.of(), rs -> rs.getString(1)).get(0));
-        snowflake.update("use schema PUBLIC", List.of());
         String sums = "select count(*), sum(amount_minor), min(payment_id), max(created_at) from ";
         Jdbc.RowMapper<String> text = rs -> rs.getLong(1) + "|" + rs.getBigDecimal(2) + "|" + rs.getString(3) + "|"
                 + rs.getTimestamp(4).toInstant();
@@ -330,7 +329,7 @@ class SnowflakeOnEmulatorTest {
         return q.run("""
                 select dataset, partition_key, rule_name, row_key, reason, first_evaluation_id, last_evaluation_id,
                        still_failing
-                from quarantined_row where dataset = ? order by rule_name, row_key""", List.of(dataset), rs -> rs.getString(1) + "|"
+                from quarantine.quarantined_row where dataset = ? order by rule_name, row_key""", List.of(dataset), rs -> rs.getString(1) + "|"
                 + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getString(5) + "|"
                 + rs.getLong(6) + "|" + rs.getLong(7) + "|" + rs.getBoolean(8));
     }
@@ -443,9 +442,6 @@ class SnowflakeOnEmulatorTest {
             for (String schema : List.of("raw", "staging", "curated")) {
                 update.run("create schema if not exists " + schema, List.of());
             }
-            if (snowflake) { // creating a schema made it current; the quarantine lives in the connection's schema
-                update.run("use schema PUBLIC", List.of());
-            }
             update.run("""
                     create table raw.payments (object_key varchar not null, object_version varchar not null,
                         line_no integer not null, op char(1) not null, change_seq bigint, commit_ts %2$s,
@@ -458,12 +454,10 @@ class SnowflakeOnEmulatorTest {
             update.run("""
                     create table staging.alpha_transactions (txn_id varchar primary key, payment_reference varchar,
                         amount_minor bigint, currency varchar, business_date date)""", List.of());
-            update.run("""
-                    create table quarantined_row (dataset varchar not null, partition_key varchar not null,
-                        rule_name varchar not null, row_key varchar not null, first_evaluation_id bigint not null,
-                        last_evaluation_id bigint not null, reason varchar not null, masked_sample %s not null,
-                        quarantined_at %s not null, still_failing boolean not null default true, released_at %2$s,
-                        unique (dataset, partition_key, rule_name, row_key))""".formatted(json, ts), List.of());
+            // the quarantine as the product creates it in each warehouse
+            for (String statement : d.createQuarantine()) {
+                update.run(statement, List.of());
+            }
 
             // Snowflake takes no function calls in VALUES, so records go in through a select
             String record = snowflake ? "parse_json(?)" : "cast(? as jsonb)";

@@ -41,6 +41,10 @@ public final class FakesnowServer implements AutoCloseable {
         return server;
     }
 
+    public int port() {
+        return port;
+    }
+
     /** A JDBC URL of the emulator; the database and schema are created by the first statements run. */
     public String jdbcUrl(String database, String schema) {
         return "jdbc:snowflake://127.0.0.1:" + port + "/?ssl=off&account=fakesnow&db=" + database + "&schema=" + schema;

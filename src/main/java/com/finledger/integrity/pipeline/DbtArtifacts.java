@@ -160,7 +160,7 @@ public class DbtArtifacts {
         try (PreparedStatement ps = c.prepareStatement("""
                 select invocation_id, command, target, dbt_version, generated_at, elapsed_seconds, succeeded,
                        registered_by, registered_at
-                from dbt_invocation """ + clause)) {
+                from dbt_invocation""" + " " + clause)) {
             ps.setObject(1, parameter);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

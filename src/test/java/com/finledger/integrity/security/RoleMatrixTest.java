@@ -37,6 +37,8 @@ class RoleMatrixTest {
             new Object[] {"GET", "/api/v1/quarantine/payments/2026-11-03", Set.of("ops", "preparer", "approver",
                     "auditor", "admin")},
             new Object[] {"GET", "/api/v1/whoami", EVERYONE},
+            new Object[] {"GET", "/api/v1/dbt/runs", Set.of("ops", "preparer", "approver", "auditor", "pipeline",
+                    "admin")},
             new Object[] {"GET", "/sources", Set.of("ops", "auditor", "admin")},
             new Object[] {"GET", "/partner-files", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/api/v1/partner-files", EVERYONE},

@@ -44,6 +44,7 @@ class PartitionReadyTrigger(BaseTrigger):
         settings, authorization, ssl = await sync_to_async(self._client_settings)(hook)
         url = f"{settings['base_url']}/api/v1/readiness/{self.dataset}/{self.partition}"
         failures = 0
+        last_error = None
         timeout = aiohttp.ClientTimeout(total=settings["timeout"])
         async with aiohttp.ClientSession(headers={"Authorization": authorization}, timeout=timeout) as session:
             while True:
@@ -54,6 +55,7 @@ class PartitionReadyTrigger(BaseTrigger):
                             failures = 0
                         elif response.status >= 500:
                             failures += 1
+                            last_error = f"answered {response.status}"
                         elif response.status >= 400:
                             yield TriggerEvent({"status": "error", "message":
                                                 f"FinLedger Integrity answered {response.status}: {await response.text()}"})
@@ -69,9 +71,11 @@ class PartitionReadyTrigger(BaseTrigger):
                             except PartitionBlocked as blocked:
                                 yield TriggerEvent({"status": "blocked", "message": str(blocked)})
                                 return
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (aiohttp.ClientError, asyncio.TimeoutError) as e:
                     failures += 1
+                    last_error = f"{type(e).__name__}: {e}"
                 if failures > settings["retries"]:
-                    yield TriggerEvent({"status": "error", "message": f"{url} failed {failures} times in a row"})
+                    yield TriggerEvent({"status": "error",
+                                        "message": f"{url} failed {failures} times in a row, last: {last_error}"})
                     return
                 await asyncio.sleep(self.poll_interval)

@@ -34,11 +34,13 @@ def test_a_cleared_task_that_reloads_different_figures_re_registers(test_dags, m
     logical_date = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     monkeypatch.setenv("FINLEDGER_TEST_ROWS", "1999")
     state, first = run_dag(dag, logical_date=logical_date)["register"]
+    run_id = first["idempotencyKey"].split("/")[1]
     assert state == "success" and first["duplicate"] is False
 
     monkeypatch.setenv("FINLEDGER_TEST_ROWS", "2000")  # the corrected reload, same run, same task
     state, corrected = run_dag(dag, logical_date=logical_date)["register"]
     assert state == "success", "a cleared re-run with a corrected row count must not fail on 409"
+    assert corrected["idempotencyKey"].split("/")[1] == run_id, "dag.test() re-ran the same run, cleared"
     assert corrected["duplicate"] is False
     assert corrected["supersedes"] == first["id"]
     assert corrected["idempotencyKey"].startswith(first["idempotencyKey"] + "#")
@@ -98,7 +100,7 @@ def sql_operator_datasets(sql):
 
 def test_register_and_checks_name_the_table_as_airflows_sql_operators_do(snowflake):
     from openlineage.client.event_v2 import InputDataset, OutputDataset
-    from openlineage.client.facet_v2.data_quality_assertions_dataset import DataQualityAssertionsDatasetFacet
+    from openlineage.client.facet_v2 import data_quality_assertions_dataset as dqa
 
     dataset, date = partition("FINLEDGER_BLOCKED")
     _, written = sql_operator_datasets(f"insert into raw.{dataset} select * from raw.{dataset}_landed")
@@ -117,7 +119,7 @@ def test_register_and_checks_name_the_table_as_airflows_sql_operators_do(snowfla
     assert isinstance(register.outputs[0], OutputDataset)
     assert isinstance(checked.inputs[0], InputDataset)
     facet = checked.inputs[0].inputFacets["dataQualityAssertions"]
-    assert isinstance(facet, DataQualityAssertionsDatasetFacet)
+    assert isinstance(facet, dqa.DataQualityAssertionsDatasetFacet)
     assert ("refunds_payment_exists", False) in {(a.assertion, a.success) for a in facet.assertions}
     assert not checked.inputs[0].facets, "the assertions are an input facet, not a dataset facet"
 

@@ -1,4 +1,5 @@
 import asyncio
+import importlib
 import json
 import threading
 import time
@@ -90,10 +91,9 @@ def triggerer_run(trigger, timeout=30):
     JSON, as they are stored), iterated in an event loop for its first event, then cleaned up. Like
     Airflow 3.0's triggerer, a synchronous connection lookup on the event loop's thread is refused.
     """
-    from airflow.utils.module_loading import import_string
-
     classpath, kwargs = trigger.serialize()
-    rebuilt = import_string(classpath)(**json.loads(json.dumps(kwargs)))
+    module, _, name = classpath.rpartition(".")
+    rebuilt = getattr(importlib.import_module(module), name)(**json.loads(json.dumps(kwargs)))
     lookup = FinLedgerHook.get_connection.__func__
     loop_threads = set()
 

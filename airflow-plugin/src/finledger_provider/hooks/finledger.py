@@ -96,8 +96,6 @@ class FinLedgerHook(BaseHook):
         if self._session is None:
             session = requests.Session()
             session.headers.update({"Authorization": self.auth_header(), "Accept": "application/json"})
-            # requests takes True (its CA bundle), False or a CA bundle path
-            session.verify = self.settings()["verify"]
             self._session = session
         return self._session
 
@@ -119,7 +117,9 @@ class FinLedgerHook(BaseHook):
         while True:
             attempt += 1
             try:
-                response = self.get_conn().request(method, url, json=json, headers=headers, timeout=s["timeout"])
+                # verify per request: requests lets REQUESTS_CA_BUNDLE override a session's own verify
+                response = self.get_conn().request(method, url, json=json, headers=headers, timeout=s["timeout"],
+                                                   verify=s["verify"])
             except (requests.ConnectionError, requests.Timeout) as e:
                 if attempt > s["retries"]:
                     raise AirflowException(f"FinLedger Integrity unreachable at {url} after {attempt} tries: {e}")

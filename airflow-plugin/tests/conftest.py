@@ -69,11 +69,13 @@ def test_dags():
 def run_dag(dag, **kwargs):
     """
     dag.test(); returns {task_id: (state, XCom return value)}. Run again with the same logical date, it
-    clears the run's task instances and re-runs them, as clearing a run does (Airflow 3 names a run by
-    its run_after too, so that is pinned to the logical date).
+    clears the run's task instances and re-runs them in the same run, as clearing a task does (Airflow 3
+    names a run by its run_after too, so that is pinned to the logical date).
     """
     if airflow_major() >= 3 and "logical_date" in kwargs:
         kwargs.setdefault("run_after", kwargs["logical_date"])
+    elif "logical_date" in kwargs:  # Airflow 2.10's name for it
+        kwargs["execution_date"] = kwargs.pop("logical_date")
     run = dag.test(**kwargs)
     return {ti.task_id: (str(ti.state).split(".")[-1].lower(), ti.xcom_pull(task_ids=ti.task_id))
             for ti in run.get_task_instances()}

@@ -76,6 +76,9 @@ def run_dag(dag, **kwargs):
         kwargs.setdefault("run_after", kwargs["logical_date"])
     elif "logical_date" in kwargs:  # Airflow 2.10's name for it
         kwargs["execution_date"] = kwargs.pop("logical_date")
+        # 2.10's dag.test() replaces an existing run of that date (same run_id); deleting it needs the
+        # FAB user table (dag_run_note.user_id) known to SQLAlchemy, which only the webserver imports
+        import airflow.providers.fab.auth_manager.models  # noqa: F401
     run = dag.test(**kwargs)
     return {ti.task_id: (str(ti.state).split(".")[-1].lower(), ti.xcom_pull(task_ids=ti.task_id))
             for ti in run.get_task_instances()}

@@ -5,14 +5,14 @@ READY (or READY_WITH_EXCEPTION after a two-person override) before the close ext
 from datetime import date, datetime, timedelta
 
 try:
-    from airflow.sdk import DAG, Param, task
-except ImportError:
-    from airflow import DAG
+    from airflow.sdk import Param, task
+except ImportError:  # Airflow 2.10
     from airflow.decorators import task
     from airflow.models.param import Param
 
 from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 
+from _finledger import DAG, SNOWFLAKE, SQL
 from finledger_provider.operators.run_checks import RunChecksOperator
 from finledger_provider.sensors.partition_ready import PartitionReadySensor
 
@@ -30,7 +30,9 @@ with DAG(
     dag_id="finledger_month_end_rerun",
     schedule=None,
     start_date=datetime(2026, 11, 1),
-    params={"period": Param("2026-10", type="string", pattern=r"^\d{4}-\d{2}$")},
+    template_searchpath=[SQL],
+    params={"period": Param("2026-10", type="string", pattern=r"^\d{4}-\d{2}$"),
+            "close_tables": ["settlements", "balances"]},
     tags=["finledger", "close"],
 ) as dag:
 
@@ -51,7 +53,8 @@ with DAG(
         previous = ready
     close_extracts = SQLExecuteQueryOperator(
         task_id="close_extracts",
-        conn_id="snowflake_finledger",
-        sql="call close.extract_period('{{ params.period }}')",
+        conn_id=SNOWFLAKE,
+        sql="close_extracts.sql",
+        split_statements=True,
     )
     previous >> close_extracts

@@ -1,49 +1,39 @@
-"""Airflow 3 keeps the authoring API in ``airflow.sdk``; Airflow 2.9+ in the older modules."""
+"""
+Each Airflow name from its current home, falling back one name at a time to where Airflow 2.10 keeps
+it: Airflow 3 serves the old paths only as deprecated shims, and a partial 3.x (3.0 has the authoring
+API in ``airflow.sdk`` but its exceptions still in ``airflow.exceptions``) must not drag every name
+back to the shims together.
+"""
 
-try:  # Airflow 3.x
-    from airflow.sdk import BaseHook, BaseOperator, BaseSensorOperator, PokeReturnValue
-except ImportError:  # Airflow 2.9 / 2.10
+try:
+    from airflow.sdk import BaseHook
+except ImportError:  # Airflow 2.10
     from airflow.hooks.base import BaseHook
+
+try:
+    from airflow.sdk import BaseOperator
+except ImportError:  # Airflow 2.10
     from airflow.models import BaseOperator
+
+try:
+    from airflow.sdk import BaseSensorOperator, PokeReturnValue
+except ImportError:  # Airflow 2.10
     from airflow.sensors.base import BaseSensorOperator, PokeReturnValue
 
-from airflow.exceptions import AirflowException, AirflowFailException
+try:
+    from airflow.sdk.exceptions import AirflowException
+except ImportError:  # Airflow 2.10 and 3.0
+    from airflow.exceptions import AirflowException
+
+try:
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+except ImportError:  # Airflow 2.10 and 3.0
+    from airflow.exceptions import AirflowFailException, AirflowSkipException
+
+# the triggerer's API has stayed in airflow-core on every version
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-try:  # the OpenLineage provider, when installed, collects these facets and sends the events
-    from airflow.providers.openlineage.extractors import OperatorLineage
-    from openlineage.client.event_v2 import Dataset as LineageDataset
-except ImportError:  # still describe lineage the same way without it
-    from dataclasses import dataclass, field
-
-    @dataclass
-    class LineageDataset:
-        namespace: str
-        name: str
-        facets: dict = field(default_factory=dict)
-
-    @dataclass
-    class OperatorLineage:
-        inputs: list = field(default_factory=list)
-        outputs: list = field(default_factory=list)
-        run_facets: dict = field(default_factory=dict)
-        job_facets: dict = field(default_factory=dict)
-
-
-def assertions_facet(assertions: list) -> object:
-    """An OpenLineage DataQualityAssertions dataset facet: typed when the client is installed."""
-    try:
-        from openlineage.client.facet_v2 import data_quality_assertions_dataset as dqa
-
-        return dqa.DataQualityAssertionsDatasetFacet(
-            assertions=[dqa.Assertion(assertion=a["assertion"], success=a["success"]) for a in assertions])
-    except ImportError:
-        return {"_producer": "https://github.com/finledger/finledger-integrity",
-                "_schemaURL": "https://openlineage.io/spec/facets/1-0-1/DataQualityAssertionsDatasetFacet.json",
-                "assertions": assertions}
-
-
 __all__ = [
-    "AirflowException", "AirflowFailException", "BaseHook", "BaseOperator", "BaseSensorOperator", "BaseTrigger",
-    "LineageDataset", "OperatorLineage", "PokeReturnValue", "TriggerEvent", "assertions_facet",
+    "AirflowException", "AirflowFailException", "AirflowSkipException", "BaseHook", "BaseOperator",
+    "BaseSensorOperator", "BaseTrigger", "PokeReturnValue", "TriggerEvent",
 ]

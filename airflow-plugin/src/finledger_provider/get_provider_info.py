@@ -9,6 +9,13 @@ def get_provider_info():
         "description": "Sensors that hold tasks until a FinLedger partition is ready, and operators that "
         "report runs and trigger checks.",
         "versions": [__version__],
+        "integrations": [
+            {
+                "integration-name": "FinLedger Integrity",
+                "external-doc-url": "https://github.com/finledger/finledger-integrity/tree/main/airflow-plugin",
+                "tags": ["service"],
+            }
+        ],
         "connection-types": [
             {
                 "hook-class-name": "finledger_provider.hooks.finledger.FinLedgerHook",

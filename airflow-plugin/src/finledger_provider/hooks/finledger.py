@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import base64
+import os
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +11,6 @@ from typing import Any
 import requests
 
 from finledger_provider._compat import AirflowException, BaseHook
-
-LINEAGE_NAMESPACE = "finledger"
 
 
 class FinLedgerApiError(AirflowException):
@@ -41,7 +41,7 @@ class FinLedgerHook(BaseHook):
     """
     Talks to FinLedger Integrity. Connection: host = base URL (https://integrity.example.com), password =
     bearer token of a ``pipeline`` identity (or login + password for the local demo users); extras:
-    ``verify`` (true/false/CA bundle path), ``timeout`` seconds, ``retries`` and ``backoff`` seconds.
+    ``verify`` (true/false/CA bundle path; the same in poke and deferred mode), ``timeout`` seconds, ``retries`` and ``backoff`` seconds.
     Connection errors, timeouts and 5xx answers are retried with exponential backoff; 4xx never are.
     """
 
@@ -76,7 +76,7 @@ class FinLedgerHook(BaseHook):
                 "base_url": base.rstrip("/"),
                 "login": conn.login,
                 "password": conn.password,
-                "verify": extra.get("verify", True),
+                "verify": tls_verify(extra.get("verify", True), self.finledger_conn_id),
                 "timeout": float(extra.get("timeout", 10)),
                 "retries": int(extra.get("retries", 3)),
                 "backoff": float(extra.get("backoff", 1)),
@@ -96,9 +96,18 @@ class FinLedgerHook(BaseHook):
         if self._session is None:
             session = requests.Session()
             session.headers.update({"Authorization": self.auth_header(), "Accept": "application/json"})
-            session.verify = self.settings()["verify"]
             self._session = session
         return self._session
+
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        """The same TLS verification as ``get_conn()``, for aiohttp (the deferred trigger)."""
+        verify = self.settings()["verify"]
+        if verify is False:
+            return False
+        if verify is True:
+            # requests' own default bundle, so poke and deferred mode trust the same authorities
+            return ssl.create_default_context(cafile=requests.utils.DEFAULT_CA_BUNDLE_PATH)
+        return ssl.create_default_context(cafile=verify)
 
     def request(self, method: str, path: str, *, json: Any = None, headers: dict | None = None,
                 allow: tuple = ()) -> requests.Response:
@@ -108,7 +117,9 @@ class FinLedgerHook(BaseHook):
         while True:
             attempt += 1
             try:
-                response = self.get_conn().request(method, url, json=json, headers=headers, timeout=s["timeout"])
+                # verify per request: requests lets REQUESTS_CA_BUNDLE override a session's own verify
+                response = self.get_conn().request(method, url, json=json, headers=headers, timeout=s["timeout"],
+                                                   verify=s["verify"])
             except (requests.ConnectionError, requests.Timeout) as e:
                 if attempt > s["retries"]:
                     raise AirflowException(f"FinLedger Integrity unreachable at {url} after {attempt} tries: {e}")
@@ -153,6 +164,23 @@ class FinLedgerHook(BaseHook):
             return True, f"connected as {me['user']} ({', '.join(me['roles'])})"
         except Exception as e:  # the connection-test button shows whatever went wrong
             return False, str(e)
+
+
+def tls_verify(value: Any, conn_id: str) -> bool | str:
+    """
+    The connection's ``verify`` extra as True, False or a CA bundle path. Extras from a URI-defined
+    connection (``finledger://...?verify=false``) arrive as strings, so "false" must mean off, not a path.
+    """
+    if value is None or isinstance(value, bool):
+        return value is not False
+    text = str(value).strip()
+    if text.lower() in ("", "true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off"):
+        return False
+    if not os.path.isfile(text):
+        raise AirflowException(f"connection {conn_id}: verify={text!r} is neither true/false nor a CA bundle file")
+    return text
 
 
 def readiness_from(body: dict, etag: str | None) -> Readiness:

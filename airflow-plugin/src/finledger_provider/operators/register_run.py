@@ -1,8 +1,9 @@
 """Tell FinLedger Integrity that a load or transform ran, exactly once per task instance."""
 from __future__ import annotations
 
-from finledger_provider._compat import BaseOperator, LineageDataset, OperatorLineage
-from finledger_provider.hooks.finledger import LINEAGE_NAMESPACE, FinLedgerHook
+from finledger_provider._compat import BaseOperator
+from finledger_provider.hooks.finledger import FinLedgerApiError, FinLedgerHook
+from finledger_provider.lineage import dataset_name, operator_lineage
 
 
 def idempotency_parts(context) -> dict:
@@ -17,12 +18,18 @@ class RegisterRunOperator(BaseOperator):
     Reports a run of a load or transform for ``dataset``/``partition`` with the rows and per-currency
     totals (minor units) it produced. The idempotency key is dag_id/run_id/task_id/map_index, so a
     retried task reports once; the partition is marked as having new data and will be re-checked.
+    A cleared task that reloaded and reports different figures under the same key supersedes the
+    earlier report (kept, with the new one beside it) instead of failing.
+
+    ``table`` (``DATABASE.SCHEMA.TABLE`` of ``table_conn_id``, or an ``s3://`` location) is the
+    OpenLineage output, named as Airflow's SQL operators name it.
     """
 
-    template_fields = ("dataset", "partition", "row_count", "amounts", "status")
+    template_fields = ("dataset", "partition", "row_count", "amounts", "status", "table")
 
     def __init__(self, *, dataset: str, partition: str, row_count: int | str | None = None,
-                 amounts: dict | None = None, status: str = "SUCCESS",
+                 amounts: dict | None = None, status: str = "SUCCESS", table: str | None = None,
+                 table_conn_id: str | None = None,
                  finledger_conn_id: str = FinLedgerHook.default_conn_name, **kwargs):
         super().__init__(**kwargs)
         self.dataset = dataset
@@ -30,6 +37,8 @@ class RegisterRunOperator(BaseOperator):
         self.row_count = row_count
         self.amounts = amounts
         self.status = status
+        self.table = table
+        self.table_conn_id = table_conn_id
         self.finledger_conn_id = finledger_conn_id
         self.registered: dict | None = None
 
@@ -41,11 +50,20 @@ class RegisterRunOperator(BaseOperator):
             # money travels as strings of minor units: never through a float
             "amounts": {c: str(int(v)) for c, v in (self.amounts or {}).items()},
         })
-        self.registered = FinLedgerHook(self.finledger_conn_id).register_run(report)
+        hook = FinLedgerHook(self.finledger_conn_id)
+        try:
+            self.registered = hook.register_run(report)
+        except FinLedgerApiError as conflict:
+            if conflict.status != 409:
+                raise
+            # a cleared task re-ran and loaded different figures: they replace the earlier report
+            self.log.warning("%s; registering this reload as a correction", conflict.detail)
+            self.registered = hook.register_run({**report, "supersede": True})
         self.log.info("registered run %s of %s %s (duplicate: %s)", self.registered["idempotencyKey"], self.dataset,
                       self.partition, self.registered["duplicate"])
         return self.registered
 
-    def get_openlineage_facets_on_complete(self, task_instance) -> OperatorLineage:
-        return OperatorLineage(outputs=[LineageDataset(namespace=LINEAGE_NAMESPACE, name=self.dataset)],
-                               run_facets={}, job_facets={})
+    def get_openlineage_facets_on_complete(self, task_instance):
+        if not self.table:
+            return None
+        return operator_lineage(outputs=[dataset_name(self.table, self.table_conn_id)])

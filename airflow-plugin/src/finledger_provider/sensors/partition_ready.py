@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from finledger_provider._compat import AirflowException, AirflowFailException, BaseSensorOperator, PokeReturnValue
+from finledger_provider._compat import (AirflowException, AirflowFailException, AirflowSkipException,
+                                        BaseSensorOperator, PokeReturnValue)
 from finledger_provider.hooks.finledger import FinLedgerHook, Readiness
 from finledger_provider.triggers.partition_ready import PartitionReadyTrigger
 
@@ -61,8 +62,13 @@ class PartitionReadySensor(BaseSensorOperator):
             return super().execute(context)
         # one cheap look first: no need to defer for a partition that is already settled
         readiness = FinLedgerHook(self.finledger_conn_id).get_readiness(self.dataset, self.partition)
-        if verdict(readiness, self.allow_exception):
-            return xcom_of(readiness)
+        try:
+            if verdict(readiness, self.allow_exception):
+                return xcom_of(readiness)
+        except PartitionBlocked as blocked:
+            if self.soft_fail:  # as BaseSensorOperator.execute treats a failing poke
+                raise AirflowSkipException(f"soft_fail: {blocked}") from blocked
+            raise
         self.defer(
             trigger=PartitionReadyTrigger(dataset=self.dataset, partition=self.partition,
                                           finledger_conn_id=self.finledger_conn_id,

@@ -36,7 +36,9 @@ import javax.sql.DataSource;
 /**
  * Airflow tasks report the loads and transforms they ran. A report is stored once per idempotency
  * key (dag, run, task, map index): the same report again is acknowledged, a different report under
- * the same key is refused. A successful load marks its partition as having new data.
+ * the same key is refused, unless it says it supersedes the earlier one (a cleared task that
+ * reloaded): then it is stored beside it, keyed by its content too, so the corrected reload is itself
+ * recorded once however often it is retried. A successful load marks its partition as having new data.
  */
 @Path("/api/v1/runs")
 public class TaskRunResource {
@@ -67,11 +69,25 @@ public class TaskRunResource {
     Clock clock;
 
     public record TaskRunReport(String dagId, String runId, String taskId, Integer mapIndex, String dataset,
-                                String partition, String status, Long rowCount, Map<String, String> amounts) {
+                                String partition, String status, Long rowCount, Map<String, String> amounts,
+                                Boolean supersede) {
 
         String idempotencyKey() {
             return dagId + "/" + runId + "/" + taskId + "/" + (mapIndex == null ? -1 : mapIndex);
         }
+
+        boolean supersedes() {
+            return Boolean.TRUE.equals(supersede);
+        }
+
+        /** What the payload hash covers: the report without the supersede flag (hashes stored before it stay valid). */
+        Content content() {
+            return new Content(dagId, runId, taskId, mapIndex, dataset, partition, status, rowCount, amounts);
+        }
+    }
+
+    record Content(String dagId, String runId, String taskId, Integer mapIndex, String dataset, String partition,
+                   String status, Long rowCount, Map<String, String> amounts) {
     }
 
     @POST
@@ -89,31 +105,31 @@ public class TaskRunResource {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Long existing = null;
-                String existingSha = null;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "select id, payload_sha256 from task_run where idempotency_key = ? for update")) {
-                    ps.setString(1, report.idempotencyKey());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            existing = rs.getLong(1);
-                            existingSha = rs.getString(2);
-                        }
+                String key = report.idempotencyKey();
+                String[] existing = find(c, key);
+                Long superseded = null;
+                if (existing != null && !existing[1].equals(sha)) {
+                    if (!report.supersedes()) {
+                        c.rollback();
+                        throw new IllegalStateException("task run " + key
+                                + " was already reported with different content");
                     }
+                    superseded = Long.valueOf(existing[0]);
+                    key = key + "#" + sha.substring(0, 16);
+                    existing = find(c, key);
                 }
                 if (existing != null) {
                     c.rollback();
-                    if (!existingSha.equals(sha)) {
-                        throw new IllegalStateException("task run " + report.idempotencyKey()
-                                + " was already reported with different content");
-                    }
-                    return Response.ok(Map.of("id", existing, "idempotencyKey", report.idempotencyKey(),
+                    return Response.ok(Map.of("id", Long.valueOf(existing[0]), "idempotencyKey", key,
                             "duplicate", true)).build();
                 }
-                long id = insert(c, report, amounts, sha, user);
+                long id = insert(c, key, report, amounts, sha, user);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("task_run_id", id);
-                details.put("idempotency_key", report.idempotencyKey());
+                details.put("idempotency_key", key);
+                if (superseded != null) {
+                    details.put("supersedes_task_run_id", superseded);
+                }
                 details.put("status", report.status());
                 details.put("row_count", report.rowCount());
                 details.put("amounts", amounts.asMap());
@@ -121,12 +137,18 @@ public class TaskRunResource {
                         null, details);
                 if (report.status().equals("SUCCESS")) {
                     readiness.dataArrived(c, report.dataset(), report.partition(), user,
-                            "task " + report.idempotencyKey() + " loaded data");
+                            "task " + key + " loaded data");
                 }
                 c.commit();
                 cache.invalidate(report.dataset(), report.partition());
-                return Response.status(201).entity(Map.of("id", id, "idempotencyKey", report.idempotencyKey(),
-                        "duplicate", false)).build();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("id", id);
+                body.put("idempotencyKey", key);
+                body.put("duplicate", false);
+                if (superseded != null) {
+                    body.put("supersedes", superseded);
+                }
+                return Response.status(201).entity(body).build();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -168,12 +190,24 @@ public class TaskRunResource {
         readinessApi.requireKnown(r.dataset(), r.partition());
     }
 
-    private long insert(Connection c, TaskRunReport r, Amounts amounts, String sha, String user) throws SQLException {
+    /** The id and payload hash of the report stored under {@code key}, locked; null when there is none. */
+    private static String[] find(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id, payload_sha256 from task_run where idempotency_key = ? for update")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {String.valueOf(rs.getLong(1)), rs.getString(2)} : null;
+            }
+        }
+    }
+
+    private long insert(Connection c, String key, TaskRunReport r, Amounts amounts, String sha, String user)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into task_run (idempotency_key, dag_id, run_id, task_id, map_index, dataset, partition_key, status,
                                       row_count, amounts, payload_sha256, reported_by, reported_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) returning id""")) {
-            ps.setString(1, r.idempotencyKey());
+            ps.setString(1, key);
             ps.setString(2, r.dagId());
             ps.setString(3, r.runId());
             ps.setString(4, r.taskId());
@@ -196,7 +230,7 @@ public class TaskRunResource {
     private static String sha256(TaskRunReport r) {
         try {
             Map<String, Object> canonical = new TreeMap<>();
-            canonical.put("report", r);
+            canonical.put("report", r.content());
             byte[] json = CANONICAL.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8);
             return Sha256.hex(json);
         } catch (JsonProcessingException e) {

@@ -1,1 +1,0 @@
-from airflow.models.baseoperator import BaseOperator  # noqa: F401

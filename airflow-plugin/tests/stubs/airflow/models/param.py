@@ -1,4 +1,0 @@
-class Param:
-    def __init__(self, default=None, **schema):
-        self.value = default
-        self.schema = schema

@@ -19,7 +19,7 @@ except ImportError:  # Airflow 2.10
 
 SNOWFLAKE = "snowflake_finledger"
 SQL = str(Path(__file__).parent / "sql")
-# The dbt project of the warehouse models (ingestion-config/ in this repository); profiles.yml beside it.
+# The dbt project of the warehouse models (ingestion-config/ in this repository; profiles in its profiles/).
 DBT_PROJECT_DIR = os.environ.get("FINLEDGER_DBT_PROJECT_DIR",
                                  str(Path(__file__).resolve().parents[2] / "ingestion-config"))
 STAGE_PARAMS = {"landing_bucket": "finledger-landing", "extracts_bucket": "finledger-extracts",
@@ -27,12 +27,17 @@ STAGE_PARAMS = {"landing_bucket": "finledger-landing", "extracts_bucket": "finle
 TIMEZONE = "UTC"
 
 
-def dbt_build(task_id: str, select: str, dbt_vars: str, **kwargs) -> BashOperator:
-    """``dbt build`` of ``select`` through dbt's CLI; ``dbt_vars`` is a YAML mapping (templated)."""
+def dbt_build(task_id: str, select: str, dbt_vars: str, target: str = "snowflake", **kwargs) -> BashOperator:
+    """
+    ``dbt build`` of ``select`` through dbt's CLI (``$FINLEDGER_DBT``, else ``dbt`` on the PATH); the
+    connections come from ``profiles/profiles.yml`` of the project and its environment variables;
+    ``dbt_vars`` is a YAML mapping (templated).
+    """
     return BashOperator(
         task_id=task_id,
-        bash_command=f"dbt build --project-dir \"$DBT_PROJECT_DIR\" --profiles-dir \"$DBT_PROJECT_DIR\" "
-                     f"--target prod --select {select} --vars '{dbt_vars}'",
+        bash_command=f"\"${{FINLEDGER_DBT:-dbt}}\" build --project-dir \"$DBT_PROJECT_DIR\" "
+                     f"--profiles-dir \"$DBT_PROJECT_DIR/profiles\" --target {target} --select {select} "
+                     f"--vars '{dbt_vars}'",
         env={"DBT_PROJECT_DIR": DBT_PROJECT_DIR},
         append_env=True,
         **kwargs,

@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 URL = os.environ.get("FINLEDGER_URL")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "changes_state: changes the control plane's state; runs after every other test")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that change what others read (a release) run last, whatever their file is called."""
+    items.sort(key=lambda item: item.get_closest_marker("changes_state") is not None)
+
+
 def airflow_major() -> int:
     import airflow
 

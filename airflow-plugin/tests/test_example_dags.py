@@ -30,6 +30,7 @@ def test_every_example_dag_imports_with_zero_errors(example_dags):
         "finledger_month_end_rerun": {"days_of", "checks_ledger_settlements", "ready_balances", "close_extracts"},
         "finledger_ops_micro_batch": {"ready_payments", "ready_ledger_refunds", "ready_alpha_transactions",
                                       "ready_beta_transactions", "dbt_build_ops_window"},
+        "finledger_local_dbt_build": {"ledger_refunds_ready", "dbt_build", "refunds_ready"},
     }
     assert set(example_dags) == set(expected)
     for dag_id, tasks in expected.items():
@@ -42,7 +43,8 @@ def test_the_production_path_runs_in_order(example_dags):
             "ready_payments", "dbt_build", "checks_balances", "ready_balances", "finance_extracts"]
     for upstream, downstream in zip(path, path[1:]):
         assert downstream in dag.get_task(upstream).downstream_task_ids, (upstream, downstream)
-    assert "dbt build" in dag.get_task("dbt_build").bash_command
+    assert "build --project-dir" in dag.get_task("dbt_build").bash_command
+    assert "--target snowflake --select staging curated" in dag.get_task("dbt_build").bash_command
     assert "--vars '{business_date: {{ data_interval_start | ds }}}'" in dag.get_task("dbt_build").bash_command
 
 

@@ -110,7 +110,8 @@ public class LocalPipelineRunner {
     }
 
     /**
-     * Lands and loads RAW in one transaction, then runs the dbt project (its own connections, so RAW
+     * Lands in one transaction and loads RAW through the warehouse (which commits each batch; objects are
+     * marked loaded in the landing transaction), then runs the dbt project (its own connections, so RAW
      * is committed first), then records the run and re-opens what it touched. A session-level
      * advisory lock serialises whole runs across instances.
      */
@@ -152,7 +153,7 @@ public class LocalPipelineRunner {
             expectedFiles.check(actor);
             rawRows = rawLoader.loadPending(c, catalog);
             for (Dataset dataset : catalog.datasets().toList()) {
-                rawLoader.ensureTable(c, dataset);
+                rawLoader.ensureTable(dataset);
             }
             c.commit();
         }

@@ -10,7 +10,8 @@ import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.PartnerFileParser;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
-import com.finledger.integrity.platform.Sql;
+import com.finledger.integrity.warehouse.Warehouse;
+import com.finledger.integrity.warehouse.WarehouseDialect;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -21,26 +22,25 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Loads landed objects into RAW exactly as landed: one row per landed line, the record as JSON, plus
- * the landing metadata (operation, change sequence, commit time). Rows are keyed by object version
- * and line, and an object is marked loaded in the same transaction, so a crash or a second run never
- * loads a line twice.
+ * the landing metadata (operation, change sequence, commit time). RAW is in the warehouse, through its
+ * port; rows are keyed by object version and line, and the warehouse skips a line it already holds,
+ * so a crash or a second run never loads a line twice.
  */
 @ApplicationScoped
 public class RawLoader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BATCH = 5_000;
+    private static final int BATCH = 5_000;  // rows per warehouse round trip (a JDBC batch)
 
     @Inject
     ObjectStore objectStore;
@@ -48,64 +48,54 @@ public class RawLoader {
     @Inject
     Clock clock;
 
+    @Inject
+    Warehouse warehouse;
+
+    RawLoader() {
+    }
+
+    /** Outside CDI (tests). */
+    RawLoader(ObjectStore objectStore, Clock clock, Warehouse warehouse) {
+        this.objectStore = objectStore;
+        this.clock = clock;
+        this.warehouse = warehouse;
+    }
+
+    /**
+     * Loads every landed object not yet in RAW. The rows go to the warehouse, the bookkeeping to the
+     * landing ledger on {@code c}: RAW is committed before the object is marked loaded, and a crash in
+     * between only makes the next run insert the same lines again, which the warehouse skips.
+     */
     long loadPending(Connection c, Catalog catalog) throws SQLException {
         long rows = 0;
         for (LandedObjects.Landed landed : LandedObjects.notYetInRaw(c)) {
             Dataset dataset = catalog.dataset(landed.dataset());
             Source source = catalog.sourceOf(dataset);
-            ensureTable(c, dataset);
-            // Open the exact version that was recorded, even if a newer one has arrived since.
-            StoredObject object = new StoredObject(landed.objectKey(), landed.versionId(), -1, "",
-                    landed.arrivedAt(), java.util.Map.of());
-            rows += load(c, source, dataset, landed, object);
+            ensureTable(dataset);
+            rows += load(source, dataset, landed);
             LandedObjects.markLoaded(c, landed.id(), clock.instant());
         }
         return rows;
     }
 
-    void ensureTable(Connection c, Dataset dataset) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("create schema if not exists raw");
-            s.execute("create table if not exists " + Sql.qualified("raw", dataset.name()) + """
-                     (
-                        object_key     text        not null,
-                        object_version text        not null,
-                        line_no        integer     not null,
-                        op             char(1)     not null,
-                        change_seq     bigint,
-                        commit_ts      timestamptz,
-                        business_date  date        not null,
-                        record         jsonb       not null,
-                        loaded_at      timestamptz not null,
-                        primary key (object_key, object_version, line_no)
-                    )""");
-        }
+    void ensureTable(Dataset dataset) {
+        warehouse.ensureRawTable(dataset.name());
     }
 
-    private long load(Connection c, Source source, Dataset dataset, LandedObjects.Landed landed, StoredObject object)
-            throws SQLException {
-        Instant loadedAt = clock.instant();
-        try (PreparedStatement ps = c.prepareStatement("insert into " + Sql.qualified("raw", dataset.name())
-                + " (object_key, object_version, line_no, op, change_seq, commit_ts, business_date, record, loaded_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict do nothing");
-             Reader reader = open(source, object)) {
+    /** Reads one landed object and inserts its lines into RAW; returns the lines read. */
+    long load(Source source, Dataset dataset, LandedObjects.Landed landed) {
+        // Open the exact version that was recorded, even if a newer one has arrived since.
+        StoredObject object = new StoredObject(landed.objectKey(), landed.versionId(), -1, "", landed.arrivedAt(),
+                java.util.Map.of());
+        Timestamp loadedAt = Timestamp.from(clock.instant());
+        List<List<Object>> pending = new ArrayList<>(BATCH);
+        try (Reader reader = open(source, object)) {
             RowSink sink = (lineNo, op, changeSeq, commitTs, record) -> {
-                ps.setString(1, landed.objectKey());
-                ps.setString(2, landed.versionId());
-                ps.setInt(3, lineNo);
-                ps.setString(4, op);
-                if (changeSeq == null) {
-                    ps.setNull(5, Types.BIGINT);
-                } else {
-                    ps.setLong(5, changeSeq);
-                }
-                ps.setTimestamp(6, commitTs == null ? null : Timestamp.from(commitTs));
-                ps.setObject(7, landed.businessDate());
-                ps.setString(8, record);
-                ps.setTimestamp(9, Timestamp.from(loadedAt));
-                ps.addBatch();
-                if (lineNo % BATCH == 0) {
-                    ps.executeBatch();
+                pending.add(Arrays.asList(landed.objectKey(), landed.versionId(), lineNo, op, changeSeq,
+                        commitTs == null ? null : Timestamp.from(commitTs), landed.businessDate(), record, loadedAt));
+                if (pending.size() == BATCH) {
+                    insert(dataset, pending);
+                    pending.clear();
                 }
             };
             long rows = switch (source.kind()) {
@@ -113,11 +103,38 @@ public class RawLoader {
                 case REST_API -> readNdjson(reader, dataset, sink);
                 case PARTNER_FILES -> readPartnerCsv(reader, landed, sink, source.partnerDrop().orElseThrow());
             };
-            ps.executeBatch();
+            insert(dataset, pending);
             return rows;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read landed object " + landed.objectKey(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read landed object " + landed.objectKey() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Full statements of the dialect's size share one batch; the rest goes in one shorter statement. */
+    private void insert(Dataset dataset, List<List<Object>> rows) {
+        int per = warehouse.dialect().rawRowsPerStatement();
+        int full = rows.size() / per * per;
+        if (full > 0) {
+            warehouse.insertBatch(warehouse.dialect().insertRaw(dataset.name(), per), statements(rows.subList(0, full), per));
+        }
+        if (full < rows.size()) {
+            int rest = rows.size() - full;
+            warehouse.insertBatch(warehouse.dialect().insertRaw(dataset.name(), rest),
+                    statements(rows.subList(full, rows.size()), rest));
+        }
+    }
+
+    /** Groups rows into the parameter lists of statements of {@code per} rows each. */
+    private static List<List<Object>> statements(List<List<Object>> rows, int per) {
+        List<List<Object>> statements = new ArrayList<>(rows.size() / per);
+        for (int from = 0; from < rows.size(); from += per) {
+            List<Object> parameters = new ArrayList<>(per * WarehouseDialect.RAW_COLUMNS.size());
+            rows.subList(from, from + per).forEach(parameters::addAll);
+            statements.add(parameters);
+        }
+        return statements;
     }
 
     @FunctionalInterface

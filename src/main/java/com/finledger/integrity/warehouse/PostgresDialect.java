@@ -127,4 +127,36 @@ public class PostgresDialect implements WarehouseDialect {
                 + " including all);\n"
                 + "insert into " + target + " select * from " + com.finledger.integrity.platform.Sql.qualified(schema, table);
     }
+
+    @Override
+    public java.util.List<String> createRawTable(String dataset) {
+        return java.util.List.of("create schema if not exists raw", """
+                create table if not exists %s (
+                    object_key     text        not null,
+                    object_version text        not null,
+                    line_no        integer     not null,
+                    op             char(1)     not null,
+                    change_seq     bigint,
+                    commit_ts      timestamptz,
+                    business_date  date        not null,
+                    record         jsonb       not null,
+                    loaded_at      timestamptz not null,
+                    primary key (object_key, object_version, line_no)
+                )""".formatted(com.finledger.integrity.platform.Sql.qualified("raw", dataset)));
+    }
+
+    /** The primary key makes a second insert of a line a no-op. */
+    @Override
+    public String insertRaw(String dataset, int rows) {
+        String row = "(?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)";
+        return "insert into " + com.finledger.integrity.platform.Sql.qualified("raw", dataset) + " ("
+                + String.join(", ", RAW_COLUMNS) + ")\nvalues " + String.join(",\n       ", java.util.Collections.nCopies(rows, row))
+                + "\non conflict (object_key, object_version, line_no) do nothing";
+    }
+
+    /** One row per statement: the driver sends a JDBC batch of them in one round trip. */
+    @Override
+    public int rawRowsPerStatement() {
+        return 1;
+    }
 }

@@ -136,4 +136,48 @@ public class SnowflakeDialect implements WarehouseDialect {
         return "create schema if not exists " + targetSchema + ";\n"
                 + "create table " + targetSchema + "." + cloneName + " clone " + schema + "." + table;
     }
+
+    /** No primary key: Snowflake would not enforce it; the insert itself skips lines already loaded. */
+    @Override
+    public java.util.List<String> createRawTable(String dataset) {
+        return java.util.List.of("create schema if not exists raw", """
+                create table if not exists %s (
+                    object_key     varchar       not null,
+                    object_version varchar       not null,
+                    line_no        integer       not null,
+                    op             char(1)       not null,
+                    change_seq     bigint,
+                    commit_ts      timestamp_tz,
+                    business_date  date          not null,
+                    record         variant       not null,
+                    loaded_at      timestamp_tz  not null
+                )""".formatted(com.finledger.integrity.platform.Sql.qualified("raw", dataset)));
+    }
+
+    /**
+     * Many rows per statement (each statement is a round trip and a query in the warehouse). VALUES takes
+     * no function calls, so the record is parsed and the bound text typed in the select; a line already
+     * loaded is skipped by its (object_key, object_version, line_no), as no key is enforced.
+     */
+    @Override
+    public String insertRaw(String dataset, int rows) {
+        String table = com.finledger.integrity.platform.Sql.qualified("raw", dataset);
+        String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return """
+                insert into %1$s (%2$s)
+                select v.object_key, v.object_version, v.line_no, v.op, cast(v.change_seq as bigint),
+                       cast(v.commit_ts as timestamp_tz), cast(v.business_date as date), parse_json(v.record),
+                       cast(v.loaded_at as timestamp_tz)
+                from (values %3$s) as v (%2$s)
+                where not exists (
+                    select 1 from %1$s r
+                    where r.object_key = v.object_key and r.object_version = v.object_version
+                      and r.line_no = v.line_no)""".formatted(table, String.join(", ", RAW_COLUMNS),
+                String.join(",\n             ", java.util.Collections.nCopies(rows, row)));
+    }
+
+    @Override
+    public int rawRowsPerStatement() {
+        return 500;
+    }
 }

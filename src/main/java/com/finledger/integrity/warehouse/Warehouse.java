@@ -16,6 +16,12 @@ public interface Warehouse extends com.finledger.integrity.platform.SqlReader {
     /** Runs a statement that changes data (quarantine inserts); returns the rows affected. */
     long update(String sql, List<Object> parameters);
 
+    /**
+     * Runs one statement once per parameter list, sent as one JDBC batch and committed together; returns
+     * the rows affected in all. For bulk inserts (RAW loads).
+     */
+    long insertBatch(String sql, List<List<Object>> rows);
+
     boolean tableExists(String schema, String table);
 
     /** One file the warehouse loaded into a table, as its load history reports it. */
@@ -23,6 +29,14 @@ public interface Warehouse extends com.finledger.integrity.platform.SqlReader {
                       Long fileSize, String status, String firstError, long errorCount, String pipeName) {
     }
 
+    /** The warehouse has no load history to read (the Snowflake emulator has no COPY_HISTORY). */
+    class LoadHistoryUnavailable extends RuntimeException {
+        public LoadHistoryUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The loads of a table since a moment; throws {@link LoadHistoryUnavailable} where there is no history. */
     default List<LoadRecord> loadHistory(String schema, String table, java.time.Instant since) {
         return query(dialect().loadHistory(schema, table), List.of(java.sql.Timestamp.from(since)),
                 rs -> new LoadRecord(schema + "." + table, rs.getString("file_name"),
@@ -35,6 +49,13 @@ public interface Warehouse extends com.finledger.integrity.platform.SqlReader {
     /** Creates the quarantine table if it is not there yet (idempotent). */
     default void ensureQuarantine() {
         for (String statement : dialect().createQuarantine()) {
+            update(statement, List.of());
+        }
+    }
+
+    /** Creates a dataset's RAW table if it is not there yet (idempotent). */
+    default void ensureRawTable(String dataset) {
+        for (String statement : dialect().createRawTable(dataset)) {
             update(statement, List.of());
         }
     }

@@ -91,4 +91,24 @@ public interface WarehouseDialect {
 
     /** A copy of a table frozen under another name (zero-copy where the warehouse can). */
     String cloneTable(String schema, String table, String targetSchema, String cloneName);
+
+    /** The columns of a RAW table, in the order {@link #insertRaw} takes its parameters. */
+    List<String> RAW_COLUMNS = List.of("object_key", "object_version", "line_no", "op", "change_seq", "commit_ts",
+            "business_date", "record", "loaded_at");
+
+    /**
+     * Statements creating a dataset's RAW table if absent, in order: one row per landed line, identified by
+     * (object_key, object_version, line_no).
+     */
+    List<String> createRawTable(String dataset);
+
+    /**
+     * Inserts {@code rows} RAW rows, each given as the parameters of {@link #RAW_COLUMNS} (the record as JSON
+     * text); a row whose (object_key, object_version, line_no) is already there is left as it is, so loading
+     * an object again adds nothing.
+     */
+    String insertRaw(String dataset, int rows);
+
+    /** How many rows one {@link #insertRaw} statement should hold (a JDBC batch repeats the statement). */
+    int rawRowsPerStatement();
 }

@@ -61,6 +61,8 @@ class GeneratedSqlGoldenTest {
                 transactions.primaryKey(), transactions.amount().column(), transactions.amount().currencyColumn(),
                 transactions.businessDate()));
         sql.put("payments_raw_load_history", d.loadHistory("raw", "payments"));
+        sql.put("payments_raw_create", String.join(";\n", d.createRawTable("payments")));
+        sql.put("payments_raw_insert", d.insertRaw("payments", 2));
         sql.put("transactions_period_clone", d.cloneTable("curated", "transactions", "closed", "transactions_202611"));
         return sql;
     }

@@ -57,6 +57,26 @@ public final class FakesnowServer implements AutoCloseable {
                 Optional.of(jdbcUrl(database, schema)), Optional.of("snow")));
     }
 
+    /**
+     * A Snowflake statement with the fingerprint hash ({@code SnowflakeDialect.md5Prefix64}) replaced by the same
+     * number computed from the digest's two 32-bit halves, which fakesnow can evaluate (see SnowflakeOnEmulatorTest
+     * for why it cannot evaluate the hash as generated).
+     */
+    public static String withEmulatorHash(String sql) {
+        String[] hash = com.finledger.integrity.warehouse.SnowflakeDialect.INSTANCE.md5Prefix64("\u0000").split("\u0000");
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (int at = sql.indexOf(hash[0]); at >= 0; at = sql.indexOf(hash[0], from)) {
+            int end = sql.indexOf(hash[1], at);
+            String text = sql.substring(at + hash[0].length(), end);
+            out.append(sql, from, at).append("to_decimal(to_decimal(('0x' || substr(md5(").append(text)
+                    .append("), 1, 8))::bigint, 38, 0) * 4294967296 + ('0x' || substr(md5(").append(text)
+                    .append("), 9, 8))::bigint, 38, 0)");
+            from = end + hash[1].length();
+        }
+        return out.append(sql.substring(from)).toString();
+    }
+
     private void await(Duration limit, Path log) throws InterruptedException {
         long until = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < until) {

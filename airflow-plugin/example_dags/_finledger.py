@@ -22,8 +22,10 @@ SQL = str(Path(__file__).parent / "sql")
 # The dbt project of the warehouse models (ingestion-config/ in this repository; profiles in its profiles/).
 DBT_PROJECT_DIR = os.environ.get("FINLEDGER_DBT_PROJECT_DIR",
                                  str(Path(__file__).resolve().parents[2] / "ingestion-config"))
-STAGE_PARAMS = {"landing_bucket": "finledger-landing", "extracts_bucket": "finledger-extracts",
-                "storage_integration": "finledger_s3"}
+# deploy/ names buckets <prefix>-<purpose>-<account>-<region>: the environment gives the real names.
+STAGE_PARAMS = {"landing_bucket": os.environ.get("FINLEDGER_LANDING_BUCKET", "finledger-landing"),
+                "extracts_bucket": os.environ.get("FINLEDGER_EXTRACTS_BUCKET", "finledger-extracts"),
+                "storage_integration": os.environ.get("FINLEDGER_STORAGE_INTEGRATION", "finledger_s3")}
 TIMEZONE = "UTC"
 
 

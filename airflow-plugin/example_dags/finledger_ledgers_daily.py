@@ -40,7 +40,7 @@ with DAG(
     for dataset, folder in LEDGERS.items():
         shape = GlueJobOperator(
             task_id=f"glue_shape_{dataset}",
-            job_name="finledger-dms-changes-to-parquet",
+            job_name="finledger-landing-compaction",
             script_args={"--dataset": dataset, "--folder": folder, "--business_date": BUSINESS_DATE},
         )
         copy = SQLExecuteQueryOperator(

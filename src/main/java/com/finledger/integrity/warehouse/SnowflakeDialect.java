@@ -3,7 +3,24 @@ package com.finledger.integrity.warehouse;
 /** Snowflake: RAW records are VARIANT columns, hashes come out unsigned (sums agree mod 2^64). */
 public class SnowflakeDialect implements WarehouseDialect {
 
-    public static final SnowflakeDialect INSTANCE = new SnowflakeDialect();
+    public static final SnowflakeDialect INSTANCE = new SnowflakeDialect(false);
+
+    /**
+     * For the Snowflake emulator of the prodlike profile (fakesnow), which lacks two functions: the
+     * 64-bit hash is summed from its 16 hex digits instead of {@code to_number(…, 'XXXX…')}, and text
+     * timestamps are read with {@code try_cast} instead of {@code try_to_timestamp_tz}. Both forms are
+     * valid Snowflake and give the same values for the same input (known-answer tested); production
+     * keeps the single-call forms, which Snowflake evaluates faster.
+     */
+    public static final SnowflakeDialect EMULATOR = new SnowflakeDialect(true);
+
+    private static final String HEX_DIGITS = "'0123456789abcdef'";
+
+    private final boolean emulator;
+
+    private SnowflakeDialect(boolean emulator) {
+        this.emulator = emulator;
+    }
 
     @Override
     public String name() {
@@ -42,13 +59,24 @@ public class SnowflakeDialect implements WarehouseDialect {
 
     @Override
     public String windowBucket(String expression, boolean isText, long windowSeconds) {
-        String ts = isText ? "try_to_timestamp_tz(" + expression + ")" : expression;
+        String ts = !isText ? expression : emulator ? "try_cast(" + expression + " as timestamp_tz)"
+                : "try_to_timestamp_tz(" + expression + ")";
         return "floor(date_part(epoch_second, " + ts + ") / " + windowSeconds + ")";
     }
 
     @Override
     public String md5Prefix64(String textExpression) {
-        return "to_number(substr(md5(" + textExpression + "), 1, 16), 'XXXXXXXXXXXXXXXX')";
+        if (!emulator) {
+            return "to_number(substr(md5(" + textExpression + "), 1, 16), 'XXXXXXXXXXXXXXXX')";
+        }
+        StringBuilder sum = new StringBuilder("(");
+        java.math.BigInteger weight = java.math.BigInteger.ONE.shiftLeft(60);
+        for (int digit = 1; digit <= 16; digit++, weight = weight.shiftRight(4)) {
+            sum.append(digit == 1 ? "" : " + ").append("to_decimal(position(substr(md5(").append(textExpression)
+                    .append("), ").append(digit).append(", 1), ").append(HEX_DIGITS).append(") - 1, 38, 0) * ")
+                    .append(weight);
+        }
+        return sum.append(")").toString();
     }
 
     /**

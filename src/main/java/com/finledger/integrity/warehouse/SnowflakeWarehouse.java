@@ -51,15 +51,22 @@ public class SnowflakeWarehouse implements Warehouse {
     }
 
     private final Settings settings;
+    private final SnowflakeDialect dialect;
     private Connection connection;
 
     public SnowflakeWarehouse(Settings settings) {
+        this(settings, SnowflakeDialect.INSTANCE);
+    }
+
+    /** With the emulator's dialect ({@link SnowflakeDialect#EMULATOR}) for the prodlike profile. */
+    public SnowflakeWarehouse(Settings settings, SnowflakeDialect dialect) {
         this.settings = settings;
+        this.dialect = dialect;
     }
 
     @Override
     public WarehouseDialect dialect() {
-        return SnowflakeDialect.INSTANCE;
+        return dialect;
     }
 
     @Override

@@ -53,6 +53,10 @@ public class WarehouseProducer {
     @ConfigProperty(name = "finledger.snowflake.query-timeout-seconds", defaultValue = "600")
     int queryTimeout;
 
+    /** The prodlike profile's Snowflake emulator lacks two functions; see {@link SnowflakeDialect#EMULATOR}. */
+    @ConfigProperty(name = "finledger.snowflake.emulator", defaultValue = "false")
+    boolean emulator;
+
     @Inject
     PostgresWarehouse postgres;
 
@@ -64,7 +68,8 @@ public class WarehouseProducer {
             case "snowflake" -> new SnowflakeWarehouse(new SnowflakeWarehouse.Settings(
                     required(account, "account"), required(user, "user"), role, snowflakeWarehouse, database,
                     password.isPresent() ? null : required(privateKeyFile, "private-key-file"), passphrase,
-                    loginTimeout, queryTimeout, url, password));
+                    loginTimeout, queryTimeout, url, password),
+                    emulator ? SnowflakeDialect.EMULATOR : SnowflakeDialect.INSTANCE);
             default -> throw new IllegalStateException(
                     "finledger.ports.warehouse must be 'postgres' or 'snowflake', not '" + kind + "'");
         };

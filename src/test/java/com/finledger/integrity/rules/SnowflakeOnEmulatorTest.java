@@ -290,9 +290,15 @@ class SnowflakeOnEmulatorTest {
         long emulated = wrap(snowflake.query(onEmulator(sql.formatted(s.sumHashes("h"), s.hash64(List.of("k", "s"))),
                 List.of()), List.of(), rs -> rs.getBigDecimal(1)).get(0));
 
+        // the emulator dialect of the prodlike profile sums the hash from its hex digits: same value, no substitution
+        WarehouseDialect e = SnowflakeDialect.EMULATOR;
+        long portable = wrap(snowflake.query(sql.formatted(e.sumHashes("h"), e.hash64(List.of("k", "s"))), List.of(),
+                rs -> rs.getBigDecimal(1)).get(0));
+
         assertEquals(expected, java.value(), "Java");
         assertEquals(expected, pg, "PostgreSQL");
         assertEquals(expected, emulated, "the emulator");
+        assertEquals(expected, portable, "the emulator dialect's portable hash");
     }
 
     // --- running statements on the emulator ---

@@ -83,7 +83,9 @@ public final class ControlTotalQueries {
     }
 
     public static String staging(WarehouseDialect d, Dataset dataset, boolean byWindow) {
-        String amount = "cast(" + dataset.amount().column() + " as numeric)" + (dataset.amount().decimal() ? " * 100" : "");
+        // a scale of its own for decimals: a bare NUMERIC is NUMBER(38, 0) on Snowflake and would round them
+        String amount = dataset.amount().decimal() ? "cast(" + dataset.amount().column() + " as numeric(38, 2)) * 100"
+                : "cast(" + dataset.amount().column() + " as numeric)";
         return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text("change_seq"), amount,
                 dataset.amount().currencyColumn(), Sql.qualified("staging", dataset.name()),
                 Sql.ident(dataset.businessDate()) + " = ?",

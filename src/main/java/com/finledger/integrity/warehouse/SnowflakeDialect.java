@@ -61,7 +61,8 @@ public class SnowflakeDialect implements WarehouseDialect {
     public String windowBucket(String expression, boolean isText, long windowSeconds) {
         String ts = !isText ? expression : emulator ? "try_cast(" + expression + " as timestamp_tz)"
                 : "try_to_timestamp_tz(" + expression + ")";
-        return "floor(date_part(epoch_second, " + ts + ") / " + windowSeconds + ")";
+        // milliseconds, not seconds: a second that is not whole must not round into the next window
+        return "floor(date_part(epoch_millisecond, " + ts + ") / " + windowSeconds * 1000 + ")";
     }
 
     @Override

@@ -72,7 +72,7 @@ public class SnowflakeWarehouse implements Warehouse {
     @Override
     public synchronized <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper) {
         try {
-            return Jdbc.query(connection(), sql, bindable(parameters), mapper);
+            return Jdbc.query(connection(), sql, bindable(parameters), rs -> mapper.map(byAnyCase(rs)));
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake query failed: " + e.getMessage(), e);
         }
@@ -85,6 +85,51 @@ public class SnowflakeWarehouse implements Warehouse {
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake statement failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The result set with column labels matched regardless of case. Snowflake folds unquoted aliases to
+     * upper case ({@code row_count} comes back as {@code ROW_COUNT}), while every mapper here reads the
+     * lower-case names the SQL was written with, which the driver's label lookup does not always find.
+     * Dates are also read as {@code LocalDate} through {@code getObject}, which the driver does not take.
+     */
+    static java.sql.ResultSet byAnyCase(java.sql.ResultSet rs) throws SQLException {
+        java.util.Map<String, Integer> columns = new java.util.HashMap<>();
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        for (int i = md.getColumnCount(); i >= 1; i--) {
+            columns.put(md.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), i);
+        }
+        return (java.sql.ResultSet) java.lang.reflect.Proxy.newProxyInstance(SnowflakeWarehouse.class.getClassLoader(),
+                new Class<?>[] {java.sql.ResultSet.class}, (proxy, method, args) -> {
+                    try {
+                        if (method.getName().equals("getObject") && args.length == 2
+                                && args[1] == java.time.LocalDate.class) {
+                            // snowflake-jdbc refuses getObject(…, LocalDate.class); a DATE is read as one
+                            java.sql.Date date = args[0] instanceof String label
+                                    ? rs.getDate(columns.getOrDefault(label.toLowerCase(java.util.Locale.ROOT),
+                                    rs.findColumn(label))) : rs.getDate((Integer) args[0]);
+                            return date == null ? null : date.toLocalDate();
+                        }
+                        boolean byLabel = args != null && args.length > 0 && args[0] instanceof String
+                                && (method.getName().startsWith("get") || method.getName().equals("findColumn"));
+                        if (byLabel) {
+                            Integer index = columns.get(((String) args[0]).toLowerCase(java.util.Locale.ROOT));
+                            if (index != null) {
+                                if (method.getName().equals("findColumn")) {
+                                    return index;
+                                }
+                                Class<?>[] types = method.getParameterTypes().clone();
+                                types[0] = int.class;
+                                Object[] byIndex = args.clone();
+                                byIndex[0] = index;
+                                return java.sql.ResultSet.class.getMethod(method.getName(), types).invoke(rs, byIndex);
+                            }
+                        }
+                        return method.invoke(rs, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Snowflake's "SQL compilation error: syntax error": the emulator's answer to COPY_HISTORY. */

@@ -20,18 +20,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The two processors' transaction APIs as the demo world serves them: keyset-paginated pages from
- * the processors' own tables, including the schema drift the world may inject.
+ * the processors' own tables (in their own databases, see {@link DemoSources}), including the schema drift the world may inject.
  */
 @ApplicationScoped
 @Typed(DemoProcessorApi.class)
 public class DemoProcessorApi implements ProcessorApi {
 
     @Inject
-    DataSource dataSource;
+    DemoSources sources;
 
     @Inject
     CatalogService catalogService;
@@ -59,7 +58,7 @@ public class DemoProcessorApi implements ProcessorApi {
         String key = dataset.primaryKey().get(0);
         String sql = "select * from " + Sql.qualified(source.schema(), dataset.table()) + " where " + selection
                 + " and " + Sql.ident(key) + " > ? order by " + Sql.ident(key) + " limit ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = sources.of(source).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int at = 1;
             for (Object parameter : parameters) {
                 ps.setObject(at++, parameter);

@@ -8,7 +8,6 @@ import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.Catalog.SourceKind;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.catalog.ColumnTypes;
-import com.finledger.integrity.intake.LocalObjectStore;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.platform.Sql;
 import com.finledger.integrity.readiness.ReadinessCache;
@@ -61,6 +60,9 @@ public class DemoWorld {
     CatalogService catalogService;
 
     @Inject
+    DemoSources demoSources;
+
+    @Inject
     ObjectStore objectStore;
 
     @Inject
@@ -73,17 +75,16 @@ public class DemoWorld {
     public void generate(WorldSpec spec, String actor) {
         long started = System.nanoTime();
         Catalog catalog = catalogService.catalog();
-        if (!(objectStore instanceof LocalObjectStore local)) {
-            throw new IllegalStateException("the demo world only runs on the local object store");
+        for (String prefix : landingPrefixes(catalog)) {
+            objectStore.deleteAll(prefix);
         }
-        local.clear();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.getConnection(); SourceConnections sources = new SourceConnections(c, catalog)) {
             c.setAutoCommit(false);
-            reset(c, catalog);
-            createSourceTables(c, catalog);
+            reset(c, sources, catalog);
+            createSourceTables(sources, catalog);
             Sequences seq = new Sequences();
             for (int day = 0; day < spec.days(); day++) {
-                generateDay(c, spec, day, seq);
+                generateDay(c, sources, spec, day, seq);
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("seed", spec.seed());
@@ -93,6 +94,8 @@ public class DemoWorld {
             details.put("defects", spec.defects().stream().map(Defect::slug).sorted().toList());
             auditLog.append(c, actor, "demo_world.generated", "demo_world", Long.toString(spec.seed()), null,
                     details);
+            // The source systems first: the control plane's record of the world describes committed sources.
+            sources.commit();
             c.commit();
             readinessCache.invalidateAll();
         } catch (SQLException e) {
@@ -102,11 +105,89 @@ public class DemoWorld {
                 spec.paymentsPerDay(), spec.defects(), (System.nanoTime() - started) / 1_000_000);
     }
 
-    private void reset(Connection c, Catalog catalog) throws SQLException {
+    /** Everything the world and the pipeline's landings put in the object store: each source's landing prefix. */
+    private static List<String> landingPrefixes(Catalog catalog) {
+        List<String> prefixes = new ArrayList<>();
+        for (Source source : catalog.sources()) {
+            prefixes.add("landing/" + source.name() + "/");
+            source.partnerDrop().map(Catalog.PartnerDrop::dropPrefix)
+                    .filter(drop -> !drop.startsWith("landing/" + source.name() + "/")).ifPresent(prefixes::add);
+        }
+        return prefixes;
+    }
+
+    /**
+     * One connection per source system's database, in a transaction of its own; a source system in
+     * the application's database shares the control plane's connection and transaction.
+     */
+    private final class SourceConnections implements AutoCloseable {
+
+        private final Map<String, Connection> bySource = new LinkedHashMap<>();
+        private final List<Connection> own = new ArrayList<>();
+
+        SourceConnections(Connection application, Catalog catalog) throws SQLException {
+            try {
+                for (Source source : catalog.sources()) {
+                    if (source.kind() == SourceKind.PARTNER_FILES) {
+                        continue;
+                    }
+                    if (demoSources.inApplicationDatabase(source)) {
+                        bySource.put(source.name(), application);
+                    } else {
+                        Connection c = demoSources.of(source).getConnection();
+                        own.add(c);
+                        c.setAutoCommit(false);
+                        bySource.put(source.name(), c);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        Connection of(String source) {
+            return bySource.get(source);
+        }
+
+        boolean separate(String source) {
+            return own.contains(bySource.get(source));
+        }
+
+        void commit() throws SQLException {
+            for (Connection c : own) {
+                c.commit();
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException failure = null;
+            for (Connection c : own) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private void reset(Connection c, SourceConnections sources, Catalog catalog) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (Source source : catalog.sources()) {
                 if (source.kind() != SourceKind.PARTNER_FILES) {
+                    // also where the source system lives elsewhere: a copy left in the application's
+                    // database by an earlier world must not pass for the source
                     s.execute("drop schema if exists " + Sql.ident(source.schema()) + " cascade");
+                    if (sources.separate(source.name())) {
+                        try (Statement own = sources.of(source.name()).createStatement()) {
+                            own.execute("drop schema if exists " + Sql.ident(source.schema()) + " cascade");
+                        }
+                    }
                 }
             }
             for (String layer : List.of("raw", "staging", "curated")) {
@@ -125,12 +206,12 @@ public class DemoWorld {
         }
     }
 
-    private void createSourceTables(Connection c, Catalog catalog) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (Source source : catalog.sources()) {
-                if (source.kind() == SourceKind.PARTNER_FILES) {
-                    continue;
-                }
+    private void createSourceTables(SourceConnections sources, Catalog catalog) throws SQLException {
+        for (Source source : catalog.sources()) {
+            if (source.kind() == SourceKind.PARTNER_FILES) {
+                continue;
+            }
+            try (Statement s = sources.of(source.name()).createStatement()) {
                 s.execute("create schema " + Sql.ident(source.schema()));
                 for (Dataset d : source.datasets()) {
                     String columns = d.columns().stream()
@@ -161,7 +242,8 @@ public class DemoWorld {
     private record Change(Instant commitTs, char op, String[] row) {
     }
 
-    private void generateDay(Connection c, WorldSpec spec, int day, Sequences seq) throws SQLException {
+    private void generateDay(Connection c, SourceConnections sources, WorldSpec spec, int day, Sequences seq)
+            throws SQLException {
         LocalDate date = spec.firstBusinessDate().plusDays(day);
         SplittableRandom random = new SplittableRandom(spec.seed() * 31 + day);
         String ymd = date.format(COMPACT);
@@ -265,16 +347,16 @@ public class DemoWorld {
                     "payment_id", missingPayment));
         }
 
-        copy(c, "src_payments.payments", payments);
-        long lastPaymentSeq = copyChanges(c, "src_payments.payments_changes", paymentChanges, seq.payments);
+        copy(sources.of("payments_ledger"), "src_payments.payments", payments);
+        long lastPaymentSeq = copyChanges(sources.of("payments_ledger"), "src_payments.payments_changes", paymentChanges, seq.payments);
         if (day == Math.min(1, spec.days() - 1) && spec.has(Defect.CDC_RESTART_DUPLICATES)) {
             long from = Math.max(seq.payments + 1, lastPaymentSeq - RESTART_REPLAYED_CHANGES + 1);
             fault(c, Defect.CDC_RESTART_DUPLICATES, "payments", date, Map.of("from_change_seq", from,
                     "to_change_seq", lastPaymentSeq));
         }
         seq.payments = lastPaymentSeq;
-        copy(c, "src_refunds.refunds", refunds);
-        long lastRefundSeq = copyChanges(c, "src_refunds.refunds_changes", refundChanges, seq.refunds);
+        copy(sources.of("refunds_ledger"), "src_refunds.refunds", refunds);
+        long lastRefundSeq = copyChanges(sources.of("refunds_ledger"), "src_refunds.refunds_changes", refundChanges, seq.refunds);
         if (day == spec.days() - 1 && spec.has(Defect.SKIPPED_CHANGE_RANGE) && refundChanges.size() >= 3) {
             int skipped = Math.min(SKIPPED_CHANGES, refundChanges.size() / 3);
             long from = seq.refunds + refundChanges.size() / 3 + 1;
@@ -282,14 +364,14 @@ public class DemoWorld {
                     "to_change_seq", from + skipped - 1, "table", "src_refunds.refunds"));
         }
         seq.refunds = lastRefundSeq;
-        copy(c, "src_settlements.settlements", settlements);
-        seq.settlements = copyChanges(c, "src_settlements.settlements_changes", settlementChanges, seq.settlements);
-        copy(c, "src_processor_alpha.transactions", processorRows.get("alpha"));
+        copy(sources.of("settlements_ledger"), "src_settlements.settlements", settlements);
+        seq.settlements = copyChanges(sources.of("settlements_ledger"), "src_settlements.settlements_changes", settlementChanges, seq.settlements);
+        copy(sources.of("processor_alpha"), "src_processor_alpha.transactions", processorRows.get("alpha"));
         if (day == Math.min(1, spec.days() - 1) && spec.has(Defect.API_WINDOW_GAP)) {
             fault(c, Defect.API_WINDOW_GAP, "alpha_transactions", date, Map.of("source", "processor_alpha",
                     "window_from", dayStart.toString(), "window_to", dayStart.plusSeconds(86_400).toString()));
         }
-        copy(c, "src_processor_beta.transactions", processorRows.get("beta"));
+        copy(sources.of("processor_beta"), "src_processor_beta.transactions", processorRows.get("beta"));
         dropBankFiles(c, spec, day, date, bankFile.toString());
         if (day == spec.days() - 1 && spec.has(Defect.SCHEMA_DRIFT)) {
             fault(c, Defect.SCHEMA_DRIFT, "beta_transactions", date, Map.of("renamed", Map.of("currency",

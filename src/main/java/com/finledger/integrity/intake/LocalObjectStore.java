@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,19 +109,39 @@ public class LocalObjectStore implements ObjectStore {
         return found;
     }
 
-    /** Removes everything; used when the demo world is regenerated. */
-    public synchronized void clear() {
+    @Override
+    public synchronized int deleteAll(String prefix) {
+        requirePrefix(prefix);
         Path objects = root.resolve("objects");
-        try (Stream<Path> files = Files.walk(objects)) {
-            files.sorted((a, b) -> b.compareTo(a)).filter(p -> !p.equals(objects)).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        int deleted = 0;
+        try (Stream<Path> paths = Files.walk(objects)) {
+            // deepest first, so a folder is visited after its files and removed once it is empty
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (p.equals(objects)) {
+                    continue;
                 }
-            });
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> left = Files.list(p)) {
+                        if (left.findAny().isEmpty()) {
+                            Files.delete(p);
+                        }
+                    }
+                } else if (objects.relativize(p.getParent()).toString().replace('\\', '/').startsWith(prefix)) {
+                    if (!p.getFileName().toString().equals(LATEST) && !p.getFileName().toString().endsWith(".tmp")) {
+                        deleted++;
+                    }
+                    Files.delete(p);
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot delete objects under " + prefix, e);
+        }
+        return deleted;
+    }
+
+    static void requirePrefix(String prefix) {
+        if (prefix == null || prefix.isBlank()) {
+            throw new IllegalArgumentException("deleting needs a prefix; a blank one would empty the whole store");
         }
     }
 

@@ -22,6 +22,13 @@ public interface ObjectStore {
     /** Latest version of every object under a prefix, in key order. */
     List<StoredObject> list(String prefix);
 
+    /**
+     * Deletes every version of every object under a (non-blank) prefix; returns how many versions
+     * went. For the demo world, which replaces what it and the pipeline landed; nothing in
+     * production deletes landed objects.
+     */
+    int deleteAll(String prefix);
+
     record StoredObject(String key, String versionId, long size, String sha256, Instant arrivedAt,
                         Map<String, String> metadata) {
     }

@@ -35,7 +35,7 @@ public class ObjectStoreProducer {
     @ConfigProperty(name = "finledger.s3.path-style", defaultValue = "false")
     boolean pathStyle;
 
-    /** A singleton, not a proxy: the demo world needs to see that the store is the local one. */
+    /** A singleton, not a proxy: one store (one S3 client) for the application's lifetime. */
     @Produces
     @Singleton
     ObjectStore objectStore() {

@@ -411,7 +411,11 @@ public class PartnerFileIntake {
         for (StoredObject object : objectStore.list(source.partnerDrop().orElseThrow().dropPrefix())) {
             ObjectRef ref = ObjectRef.of(bucket, object);
             if (!known(ref)) {
-                take(ref, "sweep", actor).ifPresent(taken::add);
+                // S3's listing gives the last-modified time; an arrival recorded when the object was put
+                // (its metadata) is only on the object's HEAD
+                StoredObject described = objectStore.head(object.key())
+                        .filter(h -> h.versionId().equals(object.versionId())).orElse(object);
+                take(ObjectRef.of(bucket, described), "sweep", actor).ifPresent(taken::add);
             }
         }
         return taken;

@@ -16,10 +16,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -132,6 +135,43 @@ public class S3ObjectStore implements ObjectStore {
         }
         found.sort(java.util.Comparator.comparing(StoredObject::key));
         return found;
+    }
+
+    /**
+     * Every version and delete marker under the prefix, removed with DeleteObjects in batches of
+     * 1,000 (its limit); listed first, so deleting does not disturb the listing's pages.
+     */
+    @Override
+    public int deleteAll(String prefix) {
+        LocalObjectStore.requirePrefix(prefix);
+        List<ObjectIdentifier> versions = new ArrayList<>();
+        try {
+            for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(ListObjectVersionsRequest.builder()
+                    .bucket(bucket).prefix(prefix).build())) {
+                page.versions().forEach(v -> versions.add(identifier(v.key(), v.versionId())));
+                page.deleteMarkers().forEach(m -> versions.add(identifier(m.key(), m.versionId())));
+            }
+            for (int from = 0; from < versions.size(); from += 1000) {
+                List<ObjectIdentifier> batch = versions.subList(from, Math.min(versions.size(), from + 1000));
+                DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+                if (r.hasErrors() && !r.errors().isEmpty()) {
+                    var first = r.errors().get(0);
+                    throw new IllegalStateException("S3 delete under s3://" + bucket + "/" + prefix + " failed for "
+                            + r.errors().size() + " version(s), first " + first.key() + " " + first.versionId() + ": "
+                            + first.code() + " " + first.message());
+                }
+            }
+        } catch (SdkException e) {
+            throw new IllegalStateException("S3 delete under s3://" + bucket + "/" + prefix + " failed: "
+                    + e.getMessage(), e);
+        }
+        return versions.size();
+    }
+
+    private static ObjectIdentifier identifier(String key, String versionId) {
+        // a version listed as empty (an object from before versioning, on some stand-ins) is deleted by key
+        return ObjectIdentifier.builder().key(key).versionId(versionId == null || versionId.isEmpty() ? null : versionId)
+                .build();
     }
 
     private static String version(String versionId) {

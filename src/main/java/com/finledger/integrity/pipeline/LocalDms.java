@@ -4,6 +4,7 @@ import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.controls.RowTotals;
 import com.finledger.integrity.demo.DemoScript;
+import com.finledger.integrity.demo.DemoSources;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.ObjectStore.StoredObject;
 import com.finledger.integrity.pci.PanTokenizer;
@@ -46,17 +47,40 @@ public class LocalDms {
     DemoScript script;
 
     @Inject
+    DemoSources sources;
+
+    @Inject
     Clock clock;
 
-    /** Lands new changes of one dataset; returns the number of objects newly recorded. */
+    /**
+     * Lands new changes of one dataset; returns the number of objects newly recorded. The change log
+     * is read from the ledger's own database; landings, checkpoint and DMS's counters and events are
+     * recorded through {@code c}, the application's connection.
+     */
     int land(Connection c, Source source, Dataset dataset) throws SQLException {
+        if (sources.inApplicationDatabase(source)) {
+            return land(c, c, source, dataset);
+        }
+        try (Connection ledger = sources.of(source).getConnection()) {
+            // a transaction, so the fetch size streams through a cursor; DMS only ever reads the ledger
+            ledger.setAutoCommit(false);
+            ledger.setReadOnly(true);
+            try {
+                return land(c, ledger, source, dataset);
+            } finally {
+                ledger.rollback();
+            }
+        }
+    }
+
+    private int land(Connection c, Connection ledger, Source source, Dataset dataset) throws SQLException {
         long checkpoint = checkpoint(c, dataset.name());
         int landed = 0;
         List<Change> batch = new ArrayList<>();
         long last = checkpoint;
         String changes = Sql.qualified(source.schema(), dataset.table() + "_changes");
         var skipped = script.dmsSkippedRange(dataset.name());
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = ledger.prepareStatement(
                 "select * from " + changes + " where change_seq > ? order by change_seq")) {
             ps.setLong(1, checkpoint);
             ps.setFetchSize(10_000);
@@ -86,7 +110,7 @@ public class LocalDms {
         long landedUpTo = last;
         var replay = script.dmsRestartReplay(dataset.name()).filter(range -> range[1] <= landedUpTo);
         if (replay.isPresent()) {
-            List<Change> resent = range(c, changes, dataset, replay.get()[0], replay.get()[1]);
+            List<Change> resent = range(ledger, changes, dataset, replay.get()[0], replay.get()[1]);
             int replayed = write(c, source, dataset, resent, "-restart");
             if (replayed > 0) {
                 event(c, source, resent.get(resent.size() - 1).commitTs(), "Replication task restarted from its "
@@ -113,9 +137,10 @@ public class LocalDms {
                 rs.getObject(dataset.businessDate(), LocalDate.class), row);
     }
 
-    private List<Change> range(Connection c, String changes, Dataset dataset, long from, long to) throws SQLException {
+    private List<Change> range(Connection ledger, String changes, Dataset dataset, long from, long to)
+            throws SQLException {
         List<Change> replayed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = ledger.prepareStatement(
                 "select * from " + changes + " where change_seq between ? and ? order by change_seq")) {
             ps.setLong(1, from);
             ps.setLong(2, to);

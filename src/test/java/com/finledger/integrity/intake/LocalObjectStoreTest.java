@@ -45,6 +45,21 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void deletingAPrefixRemovesEveryVersionUnderItAndNothingElse() {
+        LocalObjectStore store = new LocalObjectStore(root);
+        store.put("landing/gone/a.csv", bytes("a1"), Instant.EPOCH, Map.of());
+        store.put("landing/gone/a.csv", bytes("a2"), Instant.EPOCH.plusSeconds(1), Map.of());
+        store.put("landing/gone/deeper/b.csv", bytes("b"), Instant.EPOCH, Map.of());
+        store.put("landing/gonext/c.csv", bytes("c"), Instant.EPOCH, Map.of());
+
+        assertEquals(3, store.deleteAll("landing/gone/"));
+
+        assertEquals(List.of("landing/gonext/c.csv"), store.list("landing/").stream().map(StoredObject::key).toList());
+        assertEquals(List.of(), store.list("landing/gone/"));
+        assertThrows(IllegalArgumentException.class, () -> store.deleteAll(" "));
+    }
+
+    @Test
     void listsLatestVersionsUnderAPrefixInKeyOrder() {
         LocalObjectStore store = new LocalObjectStore(root);
         store.put("landing/b/2.csv", bytes("b2"), Instant.EPOCH, Map.of());

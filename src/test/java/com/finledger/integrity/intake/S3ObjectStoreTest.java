@@ -3,6 +3,7 @@ package com.finledger.integrity.intake;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.finledger.integrity.catalog.Catalog;
@@ -89,6 +90,23 @@ class S3ObjectStoreTest {
         assertEquals(List.of("landing/list/a.csv", "landing/list/b.csv"),
                 listed.stream().map(ObjectStore.StoredObject::key).toList());
         assertEquals(b2.versionId(), listed.get(1).versionId());
+    }
+
+    @Test
+    void deletingAPrefixRemovesEveryVersionUnderItAndNothingElse() {
+        Instant at = Instant.parse("2026-12-02T06:30:00Z");
+        store.put("landing/gone/a.csv", "a1".getBytes(), at, Map.of());
+        store.put("landing/gone/a.csv", "a2".getBytes(), at, Map.of());
+        store.put("landing/gone/deeper/b.csv", "b".getBytes(), at, Map.of());
+        client.deleteObject(b -> b.bucket(BUCKET).key("landing/gone/deeper/b.csv"));
+        store.put("landing/gonext/c.csv", "c".getBytes(), at, Map.of());
+
+        assertEquals(4, store.deleteAll("landing/gone/"), "two versions of a, b and b's delete marker");
+
+        var left = client.listObjectVersions(b -> b.bucket(BUCKET).prefix("landing/gone"));
+        assertEquals(List.of("landing/gonext/c.csv"), left.versions().stream().map(v -> v.key()).toList());
+        assertEquals(List.of(), left.deleteMarkers());
+        assertThrows(IllegalArgumentException.class, () -> store.deleteAll(""), "never the whole bucket");
     }
 
     @Test

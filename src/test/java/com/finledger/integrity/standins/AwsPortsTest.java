@@ -3,6 +3,10 @@ package com.finledger.integrity.standins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.finledger.integrity.DemoWorldFixture;
+import com.finledger.integrity.demo.Defect;
+import com.finledger.integrity.demo.DemoWorld;
+import com.finledger.integrity.demo.WorldSpec;
 import com.finledger.integrity.intake.ObjectStore;
 import com.finledger.integrity.intake.PartnerFileIntake;
 import com.finledger.integrity.intake.S3ObjectStore;
@@ -14,6 +18,8 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +46,9 @@ class AwsPortsTest {
     ObjectStore store;
 
     @Inject
+    DemoWorld world;
+
+    @Inject
     PartnerFileIntake intake;
 
     @Inject
@@ -63,6 +72,30 @@ class AwsPortsTest {
         assertEquals(o.versionId(), file.versionId());
         assertEquals("ACCEPTED", file.state(), file.reason());
         assertEquals(o.sha256(), file.sha256());
+    }
+
+    @Test
+    void theDemoWorldDropsNorthbanksFilesIntoTheBucketWithTheirArrival() {
+        WorldSpec spec = new WorldSpec(7, LocalDate.of(2026, 11, 2), 2, 1,
+                EnumSet.of(Defect.LATE_PARTNER_FILE, Defect.RESENT_PARTNER_FILE));
+        world.generate(spec, "test");
+        store.put("landing/processor_alpha/transactions/business_date=2026-11-02/stale.ndjson", "{}".getBytes(),
+                Instant.parse("2026-11-03T00:00:00Z"), Map.of());
+        world.generate(spec, "test");
+        DemoWorldFixture.invalidate();
+
+        String drop = "landing/northbank_partner/settlement_report/";
+        assertEquals(List.of(drop + "settlement_report_20261102.csv", drop + "settlement_report_20261102_resend.csv",
+                drop + "settlement_report_20261103.csv"), store.list(drop).stream().map(ObjectStore.StoredObject::key)
+                .toList(), "a regenerated world replaces the old one's files");
+        assertEquals(List.of(), store.list("landing/processor_alpha/"), "and what was landed from it");
+        Map<String, PartnerFileIntake.PartnerFile> taken = new java.util.TreeMap<>();
+        intake.sweep("test").forEach(f -> taken.put(f.key().substring(drop.length()), f));
+        assertEquals(Instant.parse("2026-11-03T06:30:00Z"), taken.get("settlement_report_20261102.csv").arrivedAt(),
+                "arrival as the world put it, not the upload time");
+        assertEquals("DUPLICATE", taken.get("settlement_report_20261102_resend.csv").state());
+        assertEquals(Instant.parse("2026-11-04T14:10:00Z"), taken.get("settlement_report_20261103.csv").arrivedAt(),
+                "the last day's report after its 08:00 cut-off");
     }
 
     @Test

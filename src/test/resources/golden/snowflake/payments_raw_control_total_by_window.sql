@@ -1,5 +1,5 @@
 with landed as (
-    select floor(date_part(epoch_second, try_to_timestamp_tz(record:"created_at"::string)) / 900) as part, record:"payment_id"::string as k0, change_seq as change_seq, op as op, try_to_decimal(record:"amount_minor"::string, 38, 6) as amount, record:"currency"::string as currency
+    select floor(date_part(epoch_millisecond, try_to_timestamp_tz(record:"created_at"::string)) / 900000) as part, record:"payment_id"::string as k0, change_seq as change_seq, op as op, try_to_decimal(record:"amount_minor"::string, 38, 6) as amount, record:"currency"::string as currency
     from raw.payments
     where business_date = ?
 ),

@@ -6,11 +6,12 @@ public class SnowflakeDialect implements WarehouseDialect {
     public static final SnowflakeDialect INSTANCE = new SnowflakeDialect(false);
 
     /**
-     * For the Snowflake emulator of the prodlike profile (fakesnow), which lacks two functions: the
-     * 64-bit hash is summed from its 16 hex digits instead of {@code to_number(…, 'XXXX…')}, and text
-     * timestamps are read with {@code try_cast} instead of {@code try_to_timestamp_tz}. Both forms are
-     * valid Snowflake and give the same values for the same input (known-answer tested); production
-     * keeps the single-call forms, which Snowflake evaluates faster.
+     * For the Snowflake emulator of the prodlike profile (fakesnow), which lacks two functions and
+     * differs in one: the 64-bit hash is summed from its 16 hex digits instead of
+     * {@code to_number(…, 'XXXX…')}, text timestamps are read with {@code try_cast} instead of
+     * {@code try_to_timestamp_tz}, and a JSON field is also looked up by its upper-case name (the
+     * emulator upper-cases OBJECT_CONSTRUCT's keys). All are valid Snowflake and give the same values
+     * for the same input (known-answer tested); production keeps the single-call forms.
      */
     public static final SnowflakeDialect EMULATOR = new SnowflakeDialect(true);
 
@@ -34,6 +35,11 @@ public class SnowflakeDialect implements WarehouseDialect {
 
     @Override
     public String jsonText(String column, String field) {
+        if (emulator) {
+            // the emulator upper-cases the keys OBJECT_CONSTRUCT writes (Snowflake keeps them as given)
+            return "coalesce(" + column + ":\"" + field + "\"::string, " + column + ":\""
+                    + field.toUpperCase(java.util.Locale.ROOT) + "\"::string)";
+        }
         return column + ":\"" + field + "\"::string";
     }
 

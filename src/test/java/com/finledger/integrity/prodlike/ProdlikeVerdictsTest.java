@@ -9,7 +9,12 @@ import com.finledger.integrity.DemoWorldVerdicts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.demo.Defect;
+import com.finledger.integrity.demo.DemoScript;
+import com.finledger.integrity.pipeline.LocalPipelineRunner;
 import com.finledger.integrity.platform.Jdbc;
+import com.finledger.integrity.rules.QuarantineService;
 import com.finledger.integrity.readiness.PartitionEvaluator;
 import com.finledger.integrity.readiness.ReadinessService;
 import com.finledger.integrity.readiness.ReadinessState;
@@ -52,6 +57,18 @@ class ProdlikeVerdictsTest {
     PartitionEvaluator evaluator;
 
     @Inject
+    QuarantineService quarantine;
+
+    @Inject
+    DemoScript script;
+
+    @Inject
+    CatalogService catalogService;
+
+    @Inject
+    LocalPipelineRunner pipeline;
+
+    @Inject
     ReadinessService readiness;
 
     @BeforeAll
@@ -67,6 +84,43 @@ class ProdlikeVerdictsTest {
         String actual = DemoWorldVerdicts.snapshot(controlPlane);
 
         assertEquals(DemoWorldVerdicts.expected(null), actual);
+    }
+
+    @Test
+    void theQuarantineLivesInTheWarehouseEndToEnd() throws Exception {
+        fixture.ensureDefaultWorld();
+        DemoScript.Fault orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
+        String day = orphan.businessDate().toString();
+        QuarantineService.Page held = quarantine.list(orphan.dataset(), day, "refunds_payment_exists", 0, 50);
+        assertEquals(1, held.total(), "the orphan refund is held back, listed from the warehouse");
+        assertEquals(1L, warehouse.query("select count(*) from quarantine.quarantined_row where dataset = ? and "
+                + "partition_key = ? and rule_name = 'refunds_payment_exists'", List.of(orphan.dataset(), day),
+                rs -> rs.getLong(1)).get(0));
+
+        quarantine.release(orphan.dataset(), day, "refunds_payment_exists", "ops", "confirmed with the payments team");
+
+        assertEquals(ReadinessState.READY, evaluator.evaluate(orphan.dataset(), orphan.businessDate(), "test")
+                .readiness().state(), "released in the warehouse, counted as released by the evaluation");
+        assertEquals("ops", quarantine.list(orphan.dataset(), day, "refunds_payment_exists", 0, 50).rows().get(0)
+                .releasedBy());
+        DemoWorldFixture.invalidate();
+    }
+
+    @Test
+    void theExtractorsOwnScheduleReachesTheProcessorsOverHttp() {
+        fixture.ensureDefaultWorld();
+        var alpha = catalogService.catalog().source("processor_alpha");
+        int before = pulls("processor_alpha");
+
+        int landed = pipeline.extractScheduled(alpha, "system:extractor");
+
+        assertEquals(0, landed, "nothing new at the processor: the look-back re-pull lands nothing");
+        assertTrue(pulls("processor_alpha") > before, "the scheduled run pulled its look-back windows again");
+    }
+
+    private int pulls(String source) {
+        return Jdbc.query(controlPlane, "select count(*) from pull_attempt a join pull_window w on w.id = a.window_id "
+                + "where w.source = ?", List.of(source), rs -> rs.getInt(1)).get(0);
     }
 
     @Test

@@ -64,19 +64,6 @@ public final class ControlTotalQueries {
                 byWindow ? window(d, dataset, Sql.ident(timeColumn(dataset)), false) : null);
     }
 
-    /** An API source's own table: one row per record, its change timestamp as epoch microseconds. */
-    public static String sourceTable(WarehouseDialect d, String schema, Dataset dataset) {
-        return sourceTable(d, schema, dataset, false);
-    }
-
-    public static String sourceTable(WarehouseDialect d, String schema, Dataset dataset, boolean byWindow) {
-        String seq = "cast(extract(epoch from " + Sql.ident(dataset.changeSequence()) + ") * 1000000 as bigint)";
-        return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text(seq),
-                "cast(" + dataset.amount().column() + " as numeric)", dataset.amount().currencyColumn(),
-                Sql.qualified(schema, dataset.table()), Sql.ident(dataset.businessDate()) + " = ?",
-                byWindow ? window(d, dataset, Sql.ident(timeColumn(dataset)), false) : null);
-    }
-
     /** STAGING: typed, one row per key, with the change sequence it was built from. */
     public static String staging(WarehouseDialect d, Dataset dataset) {
         return staging(d, dataset, false);

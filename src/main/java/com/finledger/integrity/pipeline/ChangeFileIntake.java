@@ -128,7 +128,7 @@ public class ChangeFileIntake {
                     recorded.put(entry.getKey(), entry.getValue().rows());
                     readiness.dataArrived(c, d.name(), entry.getKey().toString(), actor,
                             "change file " + object.key() + " landed");
-                    for (String window : LandedObjects.windowsOf(entry.getKey(), entry.getValue()).keySet()) {
+                    for (String window : entry.getValue().windowsOf(entry.getKey()).keySet()) {
                         readiness.dataArrived(c, d.name(), window, actor, "change file " + object.key() + " landed");
                     }
                 }

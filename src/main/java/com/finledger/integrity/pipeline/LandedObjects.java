@@ -54,17 +54,9 @@ public final class LandedObjects {
                 }
                 id = rs.getLong(1);
             }
-            recordWindows(c, id, windowsOf(businessDate, totals));
+            recordWindows(c, id, totals.windowsOf(businessDate));
             return true;
         }
-    }
-
-    /**
-     * The micro-batch windows of a business date that records fell in: a window belongs to the date of
-     * its UTC day, so rows timed outside their business date's day belong to no window.
-     */
-    public static Map<String, RowTotals> windowsOf(LocalDate businessDate, RowTotals totals) {
-        return totals.windowsOf(businessDate);
     }
 
     private static void recordWindows(Connection c, long landedObjectId, Map<String, RowTotals> windows)

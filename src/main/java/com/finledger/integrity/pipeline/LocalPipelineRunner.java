@@ -119,17 +119,11 @@ public class LocalPipelineRunner {
         Catalog catalog = catalogService.catalog();
         Instant started = clock.instant();
         try (Connection lock = dataSource.getConnection()) {
-            try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_lock(?)")) {
-                ps.setLong(1, LOCK_ID);
-                ps.execute();
-            }
+            advisoryLock(lock, "pg_advisory_lock");
             try {
                 return loadLocked(catalog, started, actor);
             } finally {
-                try (PreparedStatement ps = lock.prepareStatement("select pg_advisory_unlock(?)")) {
-                    ps.setLong(1, LOCK_ID);
-                    ps.execute();
-                }
+                advisoryLock(lock, "pg_advisory_unlock");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("pipeline run failed: " + e.getMessage(), e);
@@ -194,6 +188,14 @@ public class LocalPipelineRunner {
             LOG.infof("pipeline run %d by %s: %d objects landed, %d rows into RAW, %d rows changed in models", id,
                     actor, landed, rawRows, run.rowsChanged());
             return run;
+        }
+    }
+
+    /** Takes (or gives back) the landing lock that serialises pipeline runs, backfills and scheduled pulls. */
+    private static void advisoryLock(Connection c, String function) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + function + "(?)")) {
+            ps.setLong(1, LOCK_ID);
+            ps.execute();
         }
     }
 
@@ -272,10 +274,7 @@ public class LocalPipelineRunner {
         ApiExtractor.Backfill backfill;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, LOCK_ID);
-                lock.execute();
-            }
+            advisoryLock(c, "pg_advisory_xact_lock");
             backfill = extractor.backfill(c, source, source.datasets().get(0), from, to, actor, reason);
             c.commit();
         } catch (SQLException e) {
@@ -296,10 +295,7 @@ public class LocalPipelineRunner {
         Instant started = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, LOCK_ID);
-                lock.execute();
-            }
+            advisoryLock(c, "pg_advisory_xact_lock");
             int landed = 0;
             for (Dataset dataset : source.datasets()) {
                 landed += extractor.extract(c, source, dataset, actor);

@@ -258,11 +258,13 @@ public class LineageTraces {
         List<TraceVersion> traceVersions = versions.values().stream().map(v -> toTrace(v, versionDepth.get(v.id())))
                 .sorted(Comparator.comparingInt(TraceVersion::depth).thenComparing(TraceVersion::namespace)
                         .thenComparing(TraceVersion::name).thenComparing(TraceVersion::version)).toList();
-        List<TraceVersion> landing = traceVersions.stream().filter(v -> v.object() != null).toList();
+        List<TraceVersion> landing = traceVersions.stream().filter(v -> v.object() != null)
+                .sorted(Comparator.comparing(TraceVersion::namespace).thenComparing(TraceVersion::name)
+                        .thenComparing(TraceVersion::version)).toList();
         List<SourceExtract> sources = readers.entrySet().stream().map(e -> {
             String[] k = e.getKey().split("\u0000", 3);
             return new SourceExtract(k[0], k[1], k[2].isEmpty() ? null : k[2], List.copyOf(e.getValue()));
-        }).toList();
+        }).sorted(Comparator.comparing(SourceExtract::namespace).thenComparing(SourceExtract::name)).toList();
         List<TraceEdge> sortedEdges = edges.stream().sorted(Comparator.comparing(TraceEdge::origin)
                 .thenComparing(TraceEdge::destination)).toList();
         return new Trace(subject, asOf, depth, depthCut || requestedDepth > depth, truncated, maxNodes, clock.instant(),
@@ -325,7 +327,8 @@ public class LineageTraces {
 
     private static final String VERSION_SELECT = """
             select v.id, v.dataset_id, d.namespace, d.name, v.version, v.created_at, v.created_by_run, v.facets::text
-            from lineage_dataset_version v join lineage_dataset d on d.id = v.dataset_id""";
+            from lineage_dataset_version v join lineage_dataset d on d.id = v.dataset_id
+            """;
 
     private Map<UUID, List<String[]>> partitionsOf(Connection c, List<UUID> runs) throws SQLException {
         Map<UUID, List<String[]>> byRun = new HashMap<>();

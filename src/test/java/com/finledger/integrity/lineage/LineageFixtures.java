@@ -128,4 +128,105 @@ final class LineageFixtures {
         outputs.forEach(out::add);
         return e;
     }
+
+    static final String WAREHOUSE = "postgres://127.0.0.1:62538";
+
+    /** What {@link #contractWorld} posted: names to query by, and the runs and versions to expect. */
+    record World(String tag, String day, String nextDay, String landing, String curatedName, String curatedPartition,
+                 String bankPartition, String dmsKey, String bankKey, String stagingName, String rawBankName,
+                 UUID curatedRun, UUID nextCuratedRun, UUID intakeRun, UUID dmsRun) {
+    }
+
+    /**
+     * One business day of our own pipeline, per the lineage contract, and the start of the next: a
+     * DMS extract and a partner file land as object versions, RAW loads read those versions, dbt
+     * builds STAGING and CURATED, each run naming the catalog partition it builds. The next day the
+     * partner resends the file (a new object version) and CURATED is built again. Names carry a tag
+     * so that tests never share datasets or partitions.
+     */
+    static World contractWorld(java.util.function.Consumer<Object> post) {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String day = "2031-03-04";
+        String next = "2031-03-05";
+        String landing = "finledger-landing-" + tag;
+        String settlements = "settlements_" + tag;
+        String ledger = "ledger_settlements_" + tag;
+        String bank = "bank_lines_" + tag;
+        String dmsKey = "dms/ledger_settlements/public/settlements/" + day + "/LOAD00000001.csv";
+        String bankKey = "partner/northbank/settlement_report_" + day.replace("-", "") + ".csv";
+        String raw = "finledger.raw." + ledger;
+        String rawBank = "finledger.raw." + bank;
+        String staging = "finledger.staging." + ledger;
+        String curated = "finledger.curated." + settlements;
+        Instant t = Instant.parse(day + "T01:00:00Z");
+        UUID dms = UUID.randomUUID();
+        UUID intake = UUID.randomUUID();
+        UUID rawLedger = UUID.randomUUID();
+        UUID rawBankRun = UUID.randomUUID();
+        UUID stg = UUID.randomUUID();
+        UUID cur = UUID.randomUUID();
+        ObjectNode dmsObject = landingObject(landing, dmsKey, "3sL4kqtJlcpXroDTDmJ_dms1", "a".repeat(64));
+        ObjectNode bankObject = landingObject(landing, bankKey, "Wb9x.v1-bank", "b".repeat(64));
+        ObjectNode sourceTable = dataset("postgres://ledger-settlements.internal:5432", "ledger.public.settlements");
+        ObjectNode partnerFile = dataset("s3://northbank-drop-" + tag, "outgoing/settlement_report_" + day + ".csv",
+                "version", version("c".repeat(64)));
+        ObjectNode stagingOut = dataset(WAREHOUSE, staging, "schema", schema("settlement_id", "amount_minor", "currency"),
+                "columnLineage", columnLineage(Map.of("amount_minor", new String[] {WAREHOUSE, raw, "amount"})));
+        ObjectNode curatedOut = dataset(WAREHOUSE, curated, "schema", schema("settlement_id", "amount_minor", "bank_amount_minor"),
+                "columnLineage", columnLineage(Map.of("amount_minor", new String[] {WAREHOUSE, staging, "amount_minor"},
+                        "bank_amount_minor", new String[] {WAREHOUSE, rawBank, "amount"})));
+        List<ObjectNode> events = new java.util.ArrayList<>();
+        for (String type : List.of("START", "COMPLETE")) {
+            int end = type.equals("START") ? 0 : 50;
+            events.add(run(dms, type, t.plusSeconds(end), "dms.ledger-settlements-cdc", List.of(sourceTable),
+                    List.of(dmsObject), partition(ledger, day)));
+            events.add(run(intake, type, t.plusSeconds(600 + end), "intake.northbank", List.of(partnerFile),
+                    List.of(bankObject), partition(bank, day)));
+            events.add(run(rawLedger, type, t.plusSeconds(3600 + end), "raw_load." + ledger, List.of(dmsObject),
+                    List.of(dataset(WAREHOUSE, raw)), partition(ledger, day)));
+            events.add(run(rawBankRun, type, t.plusSeconds(3700 + end), "raw_load." + bank, List.of(bankObject),
+                    List.of(dataset(WAREHOUSE, rawBank)), partition(bank, day)));
+            events.add(run(stg, type, t.plusSeconds(7200 + end), "dbt.model.finledger.stg_" + ledger,
+                    List.of(dataset(WAREHOUSE, raw)), List.of(stagingOut), partition(ledger, day)));
+            events.add(run(cur, type, t.plusSeconds(10800 + end), "dbt.model.finledger." + settlements,
+                    List.of(dataset(WAREHOUSE, staging), dataset(WAREHOUSE, rawBank)), List.of(curatedOut),
+                    partition(settlements, day)));
+        }
+        // the next day: the partner resends the report (a new version of the same object), loaded and curated again
+        Instant n = Instant.parse(next + "T01:00:00Z");
+        UUID intake2 = UUID.randomUUID();
+        UUID rawBank2 = UUID.randomUUID();
+        UUID cur2 = UUID.randomUUID();
+        ObjectNode resent = landingObject(landing, bankKey, "Wb9x.v2-resent", "d".repeat(64));
+        events.add(run(intake2, "COMPLETE", n.plusSeconds(600), "intake.northbank", List.of(partnerFile),
+                List.of(resent), partition(bank, next)));
+        events.add(run(rawBank2, "COMPLETE", n.plusSeconds(3700), "raw_load." + bank, List.of(resent),
+                List.of(dataset(WAREHOUSE, rawBank)), partition(bank, next)));
+        events.add(run(cur2, "COMPLETE", n.plusSeconds(10800), "dbt.model.finledger." + settlements,
+                List.of(dataset(WAREHOUSE, staging), dataset(WAREHOUSE, rawBank)), List.of(curatedOut),
+                partition(settlements, next)));
+        ArrayNode batch = JSON.createArrayNode();
+        events.forEach(batch::add);
+        post.accept(batch);
+        return new World(tag, day, next, landing, curated, settlements, bank, dmsKey, bankKey, staging, rawBank, cur,
+                cur2, intake, dms);
+    }
+
+    static ObjectNode schema(String... fields) {
+        ObjectNode f = facet();
+        ArrayNode list = f.putArray("fields");
+        for (String name : fields) {
+            list.addObject().put("name", name).put("type", name.endsWith("_minor") ? "bigint" : "text");
+        }
+        return f;
+    }
+
+    /** columnLineage facet: output column -> {namespace, dataset, field} of its one input. */
+    static ObjectNode columnLineage(Map<String, String[]> columns) {
+        ObjectNode f = facet();
+        ObjectNode fields = f.putObject("fields");
+        new java.util.TreeMap<>(columns).forEach((out, in) -> fields.putObject(out).putArray("inputFields").addObject()
+                .put("namespace", in[0]).put("name", in[1]).put("field", in[2]));
+        return f;
+    }
 }

@@ -240,7 +240,7 @@ class LineageBench {
         int width = jobs / (layers - 1);
         long t0 = System.nanoTime();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into lineage_namespace (name, created_at, updated_at) values ('bench://graph', now(), now()) "
+            s.execute("insert into lineage_namespace (name) values ('bench://graph') "
                     + "on conflict do nothing");
             s.execute("""
                     insert into lineage_dataset (namespace, name, created_at, updated_at)

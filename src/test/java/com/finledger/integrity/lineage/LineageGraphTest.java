@@ -108,6 +108,23 @@ class LineageGraphTest {
     }
 
     @Test
+    void theDatasetColumnSearchAndExpandPagesRender() {
+        LineageFixtures.World w = world();
+        String page = get("auditor", "/lineage/dataset", "namespace", WAREHOUSE, "name", w.curatedName()).statusCode(200)
+                .extract().asString();
+        assertTrue(page.contains("bank_amount_minor") && page.contains("/lineage/column?namespace="), page);
+        assertTrue(page.contains("run:" + w.curatedRun()), "the versions table names the writing runs");
+        page = get("ops", "/lineage/column", "namespace", WAREHOUSE, "name", w.curatedName(), "field",
+                "bank_amount_minor").statusCode(200).extract().asString();
+        assertTrue(page.contains("datasetField:" + WAREHOUSE + ":" + w.rawBankName() + ":amount"), page);
+        page = get("preparer", "/lineage", "q", w.tag()).statusCode(200).extract().asString();
+        assertTrue(page.contains(w.curatedPartition() + " " + w.day()) && page.contains(w.curatedName()), page);
+        get("approver", "/lineage/graph.json", "node", "dataset:" + WAREHOUSE + ":" + w.curatedName()).statusCode(200)
+                .body("data.id", hasItem("job:finledger:dbt.model.finledger." + w.curatedPartition()));
+        get("pipeline", "/lineage").statusCode(403);
+    }
+
+    @Test
     void columnLineageRunsThroughTheDbtModel() {
         ArrayNode dbt = load("dbt-model-run.json");
         dbt.forEach(e -> post(e).statusCode(org.hamcrest.Matchers.oneOf(200, 201)));

@@ -44,6 +44,8 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedPostgres sourceSystems;
     private FakesnowServer fakesnow;
+    /** The running emulator, for tests that make the warehouse stop answering. */
+    static volatile FakesnowServer warehousePeer;
     private S3MockProcess s3mock;
     private SQSRestServer elasticmq;
     private DmsApiPeer dms;
@@ -88,12 +90,16 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             config.put("finledger.ports.source-database", "jdbc");
 
             fakesnow = FakesnowServer.start();
+            warehousePeer = fakesnow;
             config.put("finledger.ports.warehouse", "snowflake");
             config.put("finledger.snowflake.account", "fakesnow");
             config.put("finledger.snowflake.user", "finledger");
             config.put("finledger.snowflake.password", "emulator");
             config.put("finledger.snowflake.url", fakesnow.jdbcUrl("FINLEDGER", "PUBLIC"));
             config.put("finledger.snowflake.emulator", "true");
+            // short enough that a warehouse which stops answering fails an evaluation within the test
+            config.put("finledger.snowflake.login-timeout-seconds", "5");
+            config.put("finledger.snowflake.query-timeout-seconds", "15");
             config.put("finledger.dbt.target", "emulator");
             config.put("finledger.dbt.emulator-port", Integer.toString(fakesnow.port()));
             config.put("finledger.dbt.work-dir", "target/dbt-prodlike");

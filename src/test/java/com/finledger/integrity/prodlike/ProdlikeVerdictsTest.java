@@ -144,4 +144,31 @@ class ProdlikeVerdictsTest {
             warehouse.update("alter table quarantine.quarantined_row_moved rename to quarantined_row", List.of());
         }
     }
+
+    @Test
+    void aWarehouseThatStopsAnsweringIsAFailedEvaluationNamingItAndChangesNoVerdict() throws Exception {
+        fixture.ensureDefaultWorld();
+        String day = fixture.defaultSpec().firstBusinessDate().toString();
+        ReadinessState before = readiness.find("payments", day).orElseThrow().state();
+        ProdlikePeers.warehousePeer.pause();
+        long started = System.nanoTime();
+        try {
+            IllegalStateException silent = assertThrows(IllegalStateException.class,
+                    () -> evaluator.evaluate("payments", LocalDate.parse(day), "test"));
+
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            assertTrue(silent.getMessage().contains("Snowflake did not answer within 20 s"), silent.getMessage());
+            assertTrue(seconds < 60, "given up at the deadline, not after the driver's own five minutes: " + seconds);
+            List<String> last = Jdbc.query(controlPlane, "select outcome || ': ' || error from evaluation where "
+                    + "dataset = 'payments' and partition_key = ? order by id desc limit 1", List.of(day),
+                    rs -> rs.getString(1));
+            assertTrue(last.get(0).startsWith("ERROR: Snowflake did not answer"), last.toString());
+            assertEquals(before, readiness.find("payments", day).orElseThrow().state());
+        } finally {
+            ProdlikePeers.warehousePeer.resume();
+        }
+
+        assertEquals(before, evaluator.evaluate("payments", LocalDate.parse(day), "test").readiness().state(),
+                "answering again, the next evaluation logs in afresh and earns the same verdict");
+    }
 }

@@ -228,6 +228,9 @@ public class SnowflakeWarehouse implements Warehouse {
         p.put("application", "FinLedgerIntegrity");
         p.put("CLIENT_SESSION_KEEP_ALIVE", "true");
         p.put("TIMEZONE", "UTC");
+        // Results as JSON, not Apache Arrow: Arrow needs java.nio opened to it on JDK 16+ (a JVM flag every
+        // launcher would have to carry), and every result read here is small (totals, pages, ledgers).
+        p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
         return p;
     }
 

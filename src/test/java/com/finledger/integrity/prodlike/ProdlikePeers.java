@@ -52,6 +52,18 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        return start(ConfigProvider.getConfig().getOptionalValue("quarkus.embedded.postgresql.port", Integer.class)
+                .orElse(62538), ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class)
+                .orElse(8081));
+    }
+
+    /**
+     * Starts every peer and returns the configuration that points the application at them.
+     *
+     * @param controlPlanePort the application's own (embedded) PostgreSQL, which DMS's API peer reads
+     * @param httpPort where the application serves the demo processors' APIs
+     */
+    public Map<String, String> start(int controlPlanePort, int httpPort) {
         Map<String, String> config = new HashMap<>();
         Catalog catalog = CatalogLoader.load(Path.of("ingestion-config"));
         try {
@@ -132,8 +144,6 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             config.put("finledger.intake.sqs.endpoint", sqsEndpoint.toString());
 
             // DMS's API answers from the DMS stand-in's counters in the application's own database
-            int controlPlanePort = ConfigProvider.getConfig().getOptionalValue("quarkus.embedded.postgresql.port",
-                    Integer.class).orElse(62538);
             String controlPlane = "jdbc:postgresql://localhost:" + controlPlanePort + "/postgres";
             dms = DmsApiPeer.start(catalog, () -> controlPlane, "postgres", "postgres");
             config.put("finledger.ports.replication-monitor", "dms");
@@ -142,8 +152,7 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             config.put("finledger.ports.processor-api", "http");
             for (String processor : new String[] {"alpha", "beta"}) {
                 config.put("finledger.processors.processor_" + processor + ".base-url", "http://127.0.0.1:"
-                        + ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class)
-                        .orElse(8081) + "/demo");
+                        + httpPort + "/demo");
                 config.put("finledger.processors.processor_" + processor + ".api-key", "demo-processor-key");
             }
         } catch (Exception e) {

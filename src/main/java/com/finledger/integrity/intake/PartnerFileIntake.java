@@ -78,6 +78,9 @@ public class PartnerFileIntake {
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
 
+    @Inject
+    com.finledger.integrity.lineage.OwnLineage ownLineage;
+
     @ConfigProperty(name = "finledger.intake.bucket", defaultValue = "finledger-landing")
     String bucket;
 
@@ -111,8 +114,11 @@ public class PartnerFileIntake {
      * the file, or empty for an object outside every partner's drop prefix (not ours to take).
      */
     public Optional<PartnerFile> take(ObjectRef ref, String via, String actor) {
+        Instant started = clock.instant();
         Optional<Long> id = receive(ref, via, null);
         id.ifPresent(i -> process(i, actor));
+        // lineage of the file and its decision, once committed (never fails the intake)
+        id.ifPresent(i -> ownLineage.recordSince(started, "intake"));
         return id.map(this::find).map(Optional::orElseThrow);
     }
 

@@ -97,7 +97,8 @@ public class OwnLineage {
     Duration sweepLookBack;
 
     private final OpenLineage ol = new OpenLineage(OwnFacets.PRODUCER);
-    private volatile DatasetNames names;
+    /** Built from the configuration on first use (tests set their own). */
+    volatile DatasetNames names;
 
     /** What one recording did. */
     public record Recorded(int stored, int duplicates, int failed) {
@@ -451,7 +452,7 @@ public class OwnLineage {
                         Timestamp previous = rs.getTimestamp(4);
                         Map<String, Set<String>> changed = rawChangesBetween(c,
                                 previous == null ? Instant.EPOCH : previous.toInstant(), rs.getTimestamp(3).toInstant());
-                        built.addAll(dbtEvents(rs.getString(1), runResults, rs.getTimestamp(3).toInstant(), changed));
+                        built.addAll(dbtEvents(catalogService.catalog(), rs.getString(1), runResults, rs.getTimestamp(3).toInstant(), changed));
                     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
                         failed += failure("dbt", e);
                     }
@@ -484,17 +485,15 @@ public class OwnLineage {
         return changed;
     }
 
-    List<RunEvent> dbtEvents(String invocationId, JsonNode runResults, Instant registeredAt,
+    List<RunEvent> dbtEvents(Catalog catalog, String invocationId, JsonNode runResults, Instant registeredAt,
                              Map<String, Set<String>> rawChanges) {
-        Catalog catalog = catalogService.catalog();
         // each model's output columns, so that a model selecting * from another resolves its columns
         Map<String, SqlColumnLineage.Result> analysed = new LinkedHashMap<>();
         Map<String, List<String>> knownColumns = new LinkedHashMap<>();
         knownColumns.putAll(rawTableColumns(catalog));
         List<JsonNode> models = new ArrayList<>();
         runResults.path("results").forEach(r -> {
-            if (r.path("unique_id").asText().startsWith("model.") && r.hasNonNull("compiled_code")
-                    && r.hasNonNull("relation_name")) {
+            if (r.path("unique_id").asText().startsWith("model.") && r.hasNonNull("relation_name")) {
                 models.add(r);
             }
         });
@@ -505,8 +504,11 @@ public class OwnLineage {
                 if (analysed.containsKey(relation)) {
                     continue;
                 }
-                SqlColumnLineage.Result result = SqlColumnLineage.analyse(r.path("compiled_code").asText(),
-                        rel -> Optional.ofNullable(knownColumns.get(rel)));
+                // a model that failed to compile has no SQL: its run is recorded without inputs or columns
+                SqlColumnLineage.Result result = r.hasNonNull("compiled_code")
+                        ? SqlColumnLineage.analyse(r.path("compiled_code").asText(),
+                                rel -> Optional.ofNullable(knownColumns.get(rel)))
+                        : new SqlColumnLineage.Result(List.of(), Map.of(), List.of(), false);
                 if (result.complete() || pass == 2) {
                     analysed.put(relation, result);
                     knownColumns.put(relation, result.columns());

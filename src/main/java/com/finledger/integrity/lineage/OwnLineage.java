@@ -132,6 +132,7 @@ public class OwnLineage {
         if (!enabled) {
             return total;
         }
+        long startedNanos = System.nanoTime();
         for (String kind : kinds) {
             total = total.plus(safely(kind, switch (kind) {
                 case "dms" -> () -> recordDms(since);
@@ -142,6 +143,8 @@ public class OwnLineage {
                 default -> throw new IllegalArgumentException("no own lineage of kind " + kind);
             }));
         }
+        LOG.debugf("own lineage since %s (%s): %s in %d ms", since, String.join(",", kinds), total,
+                (System.nanoTime() - startedNanos) / 1_000_000);
         return total;
     }
 
@@ -731,7 +734,8 @@ public class OwnLineage {
         }
     }
 
-    private Recorded store(String kind, List<RunEvent> built) {
+    /** Hands each event to the store; one that cannot be stored is logged and counted, the others still go. */
+    Recorded store(String kind, List<RunEvent> built) {
         int stored = 0;
         int duplicates = 0;
         int failed = 0;

@@ -114,11 +114,8 @@ public class PartnerFileIntake {
      * the file, or empty for an object outside every partner's drop prefix (not ours to take).
      */
     public Optional<PartnerFile> take(ObjectRef ref, String via, String actor) {
-        Instant started = clock.instant();
         Optional<Long> id = receive(ref, via, null);
         id.ifPresent(i -> process(i, actor));
-        // lineage of the file and its decision, once committed (never fails the intake)
-        id.ifPresent(i -> ownLineage.recordSince(started, "intake"));
         return id.map(this::find).map(Optional::orElseThrow);
     }
 
@@ -185,8 +182,11 @@ public class PartnerFileIntake {
         PartnerDrop drop = source.partnerDrop().orElseThrow();
         StoredObject object = new StoredObject(file.key(), file.versionId(), file.size(), null, file.arrivedAt(),
                 Map.of());
+        Instant started = clock.instant();
         try (InputStream in = objectStore.open(object)) {
             process(file, dataset, drop, object, in, actor);
+            // lineage of the file and the decision just committed (never fails the intake; the sweep retries)
+            ownLineage.recordSince(started, "intake");
         } catch (IOException e) {
             // the object could not be read through: nothing decided, the file is taken up again
             throw new IllegalStateException("cannot read " + file.key() + ": " + e.getMessage(), e);

@@ -2,6 +2,8 @@ package com.finledger.integrity.lineage;
 
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
+import io.openlineage.client.dataset.Naming;
+import io.openlineage.client.utils.SnowflakeUtils;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,7 +23,10 @@ import java.util.function.Function;
  * port is Snowflake (the account as configured, lower case: the {@code orgname-accountname} form),
  * else the local PostgreSQL warehouse, which is the application's database.</li>
  * </ul>
- * Names are lower case, as PostgreSQL folds them and as the contract spells them.
+ * Names are lower case, as PostgreSQL folds them and as the contract spells them (the OpenLineage
+ * client's own {@code Naming.Snowflake} keeps the case it is given; Snowflake reports upper case).
+ * The account identifier is read as the OpenLineage integrations read it ({@code SnowflakeUtils}): a
+ * legacy locator such as {@code xy12345.eu-west-1} gets its cloud suffix.
  */
 public final class DatasetNames {
 
@@ -41,13 +46,13 @@ public final class DatasetNames {
         Optional<String> replica = config.apply("finledger.ports.source-database").filter("jdbc"::equals)
                 .flatMap(jdbc -> source.database())
                 .flatMap(db -> config.apply("finledger.source-databases." + db + ".url"));
-        Postgres pg = Postgres.of(replica.orElseGet(this::applicationJdbcUrl));
-        return new Name(pg.namespace(), lower(pg.database() + "." + source.schema() + "." + dataset.table()));
+        return Postgres.of(replica.orElseGet(this::applicationJdbcUrl)).table(source.schema(), dataset.table());
     }
 
     /** One landing object (one dataset per object key; its versions are dataset versions). */
     public Name landingObject(String key) {
-        return new Name("s3://" + config.apply("finledger.intake.bucket").orElse("finledger-landing"), key);
+        Naming.S3 s3 = new Naming.S3(config.apply("finledger.intake.bucket").orElse("finledger-landing"), key);
+        return new Name(s3.getNamespace(), s3.getName());
     }
 
     /** A processor source's endpoint. */
@@ -62,7 +67,7 @@ public final class DatasetNames {
 
     /** A table of the warehouse (RAW, STAGING, CURATED). */
     public Name warehouseTable(String schema, String table) {
-        return new Name(warehouseNamespace(), lower(warehouseDatabase() + "." + schema + "." + table));
+        return warehouseRelation(warehouseDatabase(), schema, table);
     }
 
     /** A relation as dbt's compiled SQL names it: {@code database.schema.table}, in the warehouse's namespace. */
@@ -76,8 +81,8 @@ public final class DatasetNames {
 
     public String warehouseNamespace() {
         if (snowflake()) {
-            return "snowflake://" + config.apply("finledger.snowflake.account")
-                    .orElseThrow(() -> new IllegalStateException("finledger.snowflake.account is not set"))
+            return "snowflake://" + SnowflakeUtils.parseAccountIdentifier(config.apply("finledger.snowflake.account")
+                    .orElseThrow(() -> new IllegalStateException("finledger.snowflake.account is not set")))
                     .toLowerCase(Locale.ROOT);
         }
         return Postgres.of(applicationJdbcUrl()).namespace();
@@ -113,7 +118,13 @@ public final class DatasetNames {
         }
 
         String namespace() {
-            return "postgres://" + host.toLowerCase(Locale.ROOT) + ":" + port;
+            return table("public", "x").namespace();
+        }
+
+        Name table(String schema, String table) {
+            Naming.Postgres pg = Naming.Postgres.builder().host(host.toLowerCase(Locale.ROOT))
+                    .port(Integer.toString(port)).database(database).schema(schema).table(table).build();
+            return new Name(pg.getNamespace(), lower(pg.getName()));
         }
     }
 }

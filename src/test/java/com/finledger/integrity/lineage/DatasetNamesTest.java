@@ -50,6 +50,8 @@ class DatasetNamesTest {
                 production.sourceTable(PAYMENTS_LEDGER, PAYMENTS));
         assertEquals(new Name("https://api.alpha-processor.example:8443", "/processors/alpha/v1/transactions"),
                 production.apiEndpoint(ALPHA));
+        assertEquals("snowflake://xy12345.eu-west-1.aws", names(Map.of("finledger.ports.warehouse", "snowflake",
+                "finledger.snowflake.account", "XY12345.eu-west-1")).warehouseNamespace(), "a legacy account locator");
     }
 
     @Test

@@ -93,7 +93,7 @@ public class OwnLineage {
     @ConfigProperty(name = "finledger.lineage.own.enabled", defaultValue = "true")
     boolean enabled;
 
-    @ConfigProperty(name = "finledger.lineage.own.sweep-look-back", defaultValue = "PT26H")
+    @ConfigProperty(name = "finledger.lineage.own.sweep-look-back", defaultValue = "PT6H")
     Duration sweepLookBack;
 
     private final OpenLineage ol = new OpenLineage(OwnFacets.PRODUCER);
@@ -149,7 +149,7 @@ public class OwnLineage {
     }
 
     /** The sweep: re-records the look-back period, so lineage a failed recording missed arrives late but arrives. */
-    @Scheduled(identity = "own-lineage-sweep", every = "${finledger.lineage.own.sweep-every:15m}", delayed = "60s",
+    @Scheduled(identity = "own-lineage-sweep", every = "${finledger.lineage.own.sweep-every:30m}", delayed = "60s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         Recorded r = recordSince(clock.instant().minus(sweepLookBack));

@@ -588,7 +588,8 @@ public class OwnLineage {
             dbt.put("status", status);
             OpenLineage.RunFacetsBuilder startFacets = ol.newRunFacetsBuilder()
                     .put("finledger_dbt", OwnFacets.run("DbtNodeRunFacet", dbt));
-            built.add(event(EventType.START, started, runId, startFacets.build(), job, inputs, List.of()));
+            String sql = r.hasNonNull("compiled_code") ? r.path("compiled_code").asText() : null;
+            built.add(event(EventType.START, started, runId, startFacets.build(), job, sql, inputs, List.of()));
             OpenLineage.RunFacetsBuilder endFacets = ol.newRunFacetsBuilder()
                     .put("finledger_dbt", OwnFacets.run("DbtNodeRunFacet", dbt));
             OwnFacets.partitions(endFacets, modelPartitions(catalog, parts[1], parts[2], rawChanges));
@@ -596,7 +597,7 @@ public class OwnLineage {
                 endFacets.errorMessage(ol.newErrorMessageRunFacet(r.path("message").asText("dbt " + status), "text",
                         null));
             }
-            built.add(event(end, completed, runId, endFacets.build(), job, inputs, List.of(out.build())));
+            built.add(event(end, completed, runId, endFacets.build(), job, sql, inputs, List.of(out.build())));
         }
         return built;
     }
@@ -663,8 +664,28 @@ public class OwnLineage {
 
     private RunEvent event(EventType type, Instant time, UUID runId, OpenLineage.RunFacets runFacets, String job,
                            List<InputDataset> inputs, List<OutputDataset> outputs) {
+        return event(type, time, runId, runFacets, job, null, inputs, outputs);
+    }
+
+    /** An event of one of our jobs, typed by its kind (the job name's prefix), with the SQL it ran if any. */
+    private RunEvent event(EventType type, Instant time, UUID runId, OpenLineage.RunFacets runFacets, String job,
+                           String sql, List<InputDataset> inputs, List<OutputDataset> outputs) {
+        String[] typed = switch (job.substring(0, job.indexOf('.'))) {
+            case "dms" -> new String[] {"STREAMING", "AWS_DMS", "REPLICATION_TASK"};
+            case "extract" -> new String[] {"BATCH", "FINLEDGER", "API_PULL"};
+            case "intake" -> new String[] {"BATCH", "FINLEDGER", "PARTNER_FILE"};
+            case "raw_load" -> new String[] {"BATCH", "FINLEDGER", "RAW_LOAD"};
+            case "dbt" -> new String[] {"BATCH", "DBT", "MODEL"};
+            default -> throw new IllegalArgumentException("no job kind " + job);
+        };
+        OpenLineage.JobFacetsBuilder jobFacets = ol.newJobFacetsBuilder().jobType(ol.newJobTypeJobFacetBuilder()
+                .processingType(typed[0]).integration(typed[1]).jobType(typed[2]).build());
+        if (sql != null) {
+            jobFacets.sql(ol.newSQLJobFacet(sql, names().snowflake() ? "snowflake" : "postgres"));
+        }
         return ol.newRunEventBuilder().eventType(type).eventTime(ZonedDateTime.ofInstant(time, ZoneOffset.UTC))
-                .run(ol.newRun(runId, runFacets)).job(ol.newJobBuilder().namespace(NAMESPACE).name(job).build())
+                .run(ol.newRun(runId, runFacets))
+                .job(ol.newJobBuilder().namespace(NAMESPACE).name(job).facets(jobFacets.build()).build())
                 .inputs(inputs).outputs(outputs).build();
     }
 

@@ -104,6 +104,9 @@ class DbtLineageOnSnowflakeTest {
         assertEquals("finledger.staging.payments", staging.at("/outputs/0/name").asText());
         assertEquals("record", staging.at("/outputs/0/facets/columnLineage/fields/card_pan/inputFields/0/field").asText());
         assertEquals(42, staging.at("/outputs/0/outputFacets/outputStatistics/rowCount").asLong());
+        assertEquals("MODEL", staging.at("/job/facets/jobType/jobType").asText());
+        assertEquals("snowflake", staging.at("/job/facets/sql/dialect").asText());
+        assertTrue(staging.at("/job/facets/sql/query").asText().contains("FINLEDGER.RAW.PAYMENTS"));
         assertEquals("payments", staging.at("/run/facets/finledger_partitions/partitions/0/dataset").asText());
 
         JsonNode curated = events.get(3);

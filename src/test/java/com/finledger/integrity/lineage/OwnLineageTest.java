@@ -221,6 +221,8 @@ class OwnLineageTest {
         assertFalse(e.at("/job/name").asText().isBlank());
         List<JsonNode> facets = new ArrayList<>();
         e.at("/run/facets").forEach(facets::add);
+        e.at("/job/facets").forEach(facets::add);
+        assertFalse(e.at("/job/facets/jobType/jobType").asText().isBlank(), e.toString());
         for (String list : List.of("inputs", "outputs")) {
             for (JsonNode d : e.path(list)) {
                 assertFalse(d.path("namespace").asText().isBlank(), e.toString());

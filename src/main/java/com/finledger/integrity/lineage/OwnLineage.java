@@ -90,10 +90,10 @@ public class OwnLineage {
     @Inject
     Clock clock;
 
-    @ConfigProperty(name = "finledger.lineage.own.enabled", defaultValue = "true")
+    @ConfigProperty(name = "finledger.own-lineage.enabled", defaultValue = "true")
     boolean enabled;
 
-    @ConfigProperty(name = "finledger.lineage.own.sweep-look-back", defaultValue = "PT6H")
+    @ConfigProperty(name = "finledger.own-lineage.sweep-look-back", defaultValue = "PT6H")
     Duration sweepLookBack;
 
     private final OpenLineage ol = new OpenLineage(OwnFacets.PRODUCER);
@@ -149,7 +149,7 @@ public class OwnLineage {
     }
 
     /** The sweep: re-records the look-back period, so lineage a failed recording missed arrives late but arrives. */
-    @Scheduled(identity = "own-lineage-sweep", every = "${finledger.lineage.own.sweep-every:30m}", delayed = "60s",
+    @Scheduled(identity = "own-lineage-sweep", every = "${finledger.own-lineage.sweep-every:30m}", delayed = "60s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         Recorded r = recordSince(clock.instant().minus(sweepLookBack));

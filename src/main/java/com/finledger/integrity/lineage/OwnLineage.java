@@ -549,10 +549,9 @@ public class OwnLineage {
                 }
             }
             OpenLineage.DatasetFacetsBuilder outFacets = ol.newDatasetFacetsBuilder();
-            if (!schema.isEmpty()) {
-                outFacets.schema(ol.newSchemaDatasetFacet(schema));
-            }
             if (lineage.complete()) {
+                // a statement read only in part gives neither columns nor their lineage: nothing half true
+                outFacets.schema(ol.newSchemaDatasetFacet(schema));
                 outFacets.columnLineage(ol.newColumnLineageDatasetFacetBuilder().fields(fields.build()).build());
             }
             OpenLineage.OutputDatasetBuilder out = ol.newOutputDatasetBuilder().namespace(output.namespace())

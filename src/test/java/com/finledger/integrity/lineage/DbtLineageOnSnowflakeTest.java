@@ -71,6 +71,8 @@ class DbtLineageOnSnowflakeTest {
                 with payments as (select * from FINLEDGER.STAGING.PAYMENTS)
                 select payment_id, card_pan as card_token, amount_minor, business_date from payments"""));
         results.add(result("model.finledger.refunds", "FINLEDGER.CURATED.REFUNDS", "error", null));
+        results.add(result("model.finledger.chargebacks", "FINLEDGER.CURATED.CHARGEBACKS", "success",
+                "select * from FINLEDGER.RAW.CHARGEBACK_FEED"));
         return root;
     }
 
@@ -90,7 +92,7 @@ class DbtLineageOnSnowflakeTest {
     void modelsAreNamedInTheSnowflakeAccountWithColumnLineageAndTheirPartitions() {
         List<JsonNode> events = build().stream().map(OwnLineage::json).toList();
         events.forEach(OwnLineageTest::assertRunEventShape);
-        assertEquals(6, events.size(), "START and an end per model");
+        assertEquals(8, events.size(), "START and an end per model");
 
         JsonNode staging = events.get(1);
         assertEquals("dbt.model.finledger.stg_payments", staging.at("/job/name").asText());
@@ -123,6 +125,11 @@ class DbtLineageOnSnowflakeTest {
         assertEquals("FAIL", failed.path("eventType").asText());
         assertTrue(failed.at("/run/facets/errorMessage/message").asText().contains("invalid identifier"));
         assertFalse(failed.at("/outputs/0/facets").has("columnLineage"), "no SQL, no column lineage claimed");
+
+        JsonNode unread = events.get(7);
+        assertEquals("finledger.raw.chargeback_feed", unread.at("/inputs/0/name").asText(), "what it reads is known");
+        assertTrue(unread.at("/outputs/0/facets/columnLineage").isMissingNode()
+                && unread.at("/outputs/0/facets/schema").isMissingNode(), "* over unknown columns: none claimed");
 
         assertEquals(events, build().stream().map(OwnLineage::json).toList(), "built again: the same events");
     }

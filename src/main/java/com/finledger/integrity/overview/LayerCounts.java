@@ -6,13 +6,14 @@ import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.Catalog.SourceKind;
 import com.finledger.integrity.catalog.CatalogService;
+import com.finledger.integrity.cdc.SourceDatabases;
+import com.finledger.integrity.controls.ControlTotalService;
+import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.platform.Sql;
+import com.finledger.integrity.platform.SqlReader;
+import com.finledger.integrity.warehouse.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,8 +23,9 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * Row counts per dataset, business date and layer, each counted where the data lives (a grouped
- * count pushed down to PostgreSQL per table, never rows pulled into the JVM).
+ * Row counts per dataset, business date and layer, each counted where the data lives: a ledger in its
+ * own database, landing in the application's ledger of landed objects, RAW, STAGING and CURATED in the
+ * warehouse (a grouped count pushed down per table, never rows pulled into the JVM).
  */
 @ApplicationScoped
 public class LayerCounts {
@@ -44,30 +46,37 @@ public class LayerCounts {
     @Inject
     CatalogService catalogService;
 
+    @Inject
+    SourceDatabases sourceDatabases;
+
+    @Inject
+    Warehouse warehouse;
+
     public List<PartitionCounts> all() {
         Catalog catalog = catalogService.catalog();
         List<PartitionCounts> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            Map<String, Map<LocalDate, Long>> landing = landing(c);
-            for (Source source : catalog.sources()) {
-                for (Dataset d : source.datasets()) {
-                    Map<Layer, Map<LocalDate, Long>> byLayer = new EnumMap<>(Layer.class);
-                    if (source.kind() != SourceKind.PARTNER_FILES) {
-                        byLayer.put(Layer.SOURCE, grouped(c, source.schema(), d.table(), d.businessDate()));
-                    }
-                    byLayer.put(Layer.LANDING, landing.getOrDefault(d.name(), Map.of()));
-                    byLayer.put(Layer.RAW, grouped(c, "raw", d.name(), "business_date"));
-                    byLayer.put(Layer.STAGING, grouped(c, "staging", d.name(), d.businessDate()));
-                    rows.addAll(pivot(d.name(), source.kind().name().toLowerCase(), byLayer));
-                }
-            }
-            for (CuratedDataset d : catalog.curated()) {
+        Map<String, Map<LocalDate, Long>> landing = landing();
+        for (Source source : catalog.sources()) {
+            for (Dataset d : source.datasets()) {
                 Map<Layer, Map<LocalDate, Long>> byLayer = new EnumMap<>(Layer.class);
-                byLayer.put(Layer.CURATED, grouped(c, "curated", d.name(), d.businessDate()));
-                rows.addAll(pivot(d.name(), "curated", byLayer));
+                switch (source.kind()) {
+                    case POSTGRES_CDC -> byLayer.put(Layer.SOURCE, grouped(sourceDatabases.of(source), source.schema(),
+                            d.table(), d.businessDate()));
+                    case REST_API -> byLayer.put(Layer.SOURCE, lastReported(d.name()));
+                    case PARTNER_FILES -> {
+                        // the partner's own system is not reachable: its files are the first layer
+                    }
+                }
+                byLayer.put(Layer.LANDING, landing.getOrDefault(d.name(), Map.of()));
+                byLayer.put(Layer.RAW, grouped(warehouse, "raw", d.name(), "business_date"));
+                byLayer.put(Layer.STAGING, grouped(warehouse, "staging", d.name(), d.businessDate()));
+                rows.addAll(pivot(d.name(), source.kind().name().toLowerCase(), byLayer));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot count layers: " + e.getMessage(), e);
+        }
+        for (CuratedDataset d : catalog.curated()) {
+            Map<Layer, Map<LocalDate, Long>> byLayer = new EnumMap<>(Layer.class);
+            byLayer.put(Layer.CURATED, grouped(warehouse, "curated", d.name(), d.businessDate()));
+            rows.addAll(pivot(d.name(), "curated", byLayer));
         }
         return rows;
     }
@@ -85,32 +94,40 @@ public class LayerCounts {
         return rows;
     }
 
-    private static Map<String, Map<LocalDate, Long>> landing(Connection c) throws SQLException {
+    private Map<String, Map<LocalDate, Long>> landing() {
         Map<String, Map<LocalDate, Long>> counts = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select dataset, business_date, sum(row_count) from landed_object group by 1, 2");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
-                        .put(rs.getObject(2, LocalDate.class), rs.getLong(3));
-            }
-        }
+        Jdbc.query(dataSource, "select dataset, business_date, sum(row_count) from landed_object group by 1, 2",
+                List.of(), rs -> counts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                        .put(rs.getObject(2, LocalDate.class), rs.getLong(3)));
         return counts;
     }
 
-    private static Map<LocalDate, Long> grouped(Connection c, String schema, String table, String dateColumn)
-            throws SQLException {
+    /**
+     * A processor's records are reachable only through its API, and reading a whole day's pages for a
+     * count would be a pull of its own: the source count is what the API reported at the latest
+     * evaluation of each date (its recorded source control total).
+     */
+    private Map<LocalDate, Long> lastReported(String dataset) {
         Map<LocalDate, Long> counts = new TreeMap<>();
-        if (!Sql.tableExists(c, schema, table)) {
+        Jdbc.query(dataSource, """
+                select distinct on (partition_key) partition_key, row_count from control_total
+                where dataset = ? and layer = ? and partition_key ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+                order by partition_key, id desc""", List.of(dataset, ControlTotalService.SOURCE),
+                rs -> counts.put(LocalDate.parse(rs.getString(1)), rs.getLong(2)));
+        return counts;
+    }
+
+    /** A grouped count pushed down to where the table lives; a table not built yet counts nothing. */
+    private static Map<LocalDate, Long> grouped(SqlReader reader, String schema, String table, String dateColumn) {
+        Map<LocalDate, Long> counts = new TreeMap<>();
+        boolean exists = !reader.query("select 1 from information_schema.tables where lower(table_schema) = ? "
+                + "and lower(table_name) = ?", List.of(schema, table), rs -> 1).isEmpty();
+        if (!exists) {
             return counts;
         }
         String sql = "select " + Sql.ident(dateColumn) + ", count(*) from " + Sql.qualified(schema, table)
                 + " group by 1";
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getObject(1, LocalDate.class), rs.getLong(2));
-            }
-        }
+        reader.query(sql, List.of(), rs -> counts.put(rs.getObject(1, LocalDate.class), rs.getLong(2)));
         return counts;
     }
 }

@@ -52,7 +52,21 @@ public class SnowflakeWarehouse implements Warehouse {
 
     private final Settings settings;
     private final SnowflakeDialect dialect;
-    private Connection connection;
+    private volatile Connection connection;
+    /** Bumped when a connection is given up on, so a login that answers late is not taken into use. */
+    private volatile int generation;
+    private final java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "snowflake-call");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** One JDBC exchange on a connection, run under the watchdog. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T run(Connection connection) throws SQLException;
+    }
 
     public SnowflakeWarehouse(Settings settings) {
         this(settings, SnowflakeDialect.INSTANCE);
@@ -72,7 +86,7 @@ public class SnowflakeWarehouse implements Warehouse {
     @Override
     public synchronized <T> List<T> query(String sql, List<Object> parameters, Jdbc.RowMapper<T> mapper) {
         try {
-            return Jdbc.query(connection(), sql, bindable(parameters), rs -> mapper.map(byAnyCase(rs)));
+            return bounded(sql, c -> Jdbc.query(c, sql, bindable(parameters), rs -> mapper.map(byAnyCase(rs))));
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake query failed: " + e.getMessage(), e);
         }
@@ -81,7 +95,7 @@ public class SnowflakeWarehouse implements Warehouse {
     @Override
     public synchronized long update(String sql, List<Object> parameters) {
         try {
-            return Jdbc.update(connection(), sql, bindable(parameters));
+            return bounded(sql, c -> Jdbc.update(c, sql, bindable(parameters)));
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake statement failed: " + e.getMessage(), e);
         }
@@ -118,11 +132,9 @@ public class SnowflakeWarehouse implements Warehouse {
                                 if (method.getName().equals("findColumn")) {
                                     return index;
                                 }
-                                Class<?>[] types = method.getParameterTypes().clone();
-                                types[0] = int.class;
                                 Object[] byIndex = args.clone();
                                 byIndex[0] = index;
-                                return java.sql.ResultSet.class.getMethod(method.getName(), types).invoke(rs, byIndex);
+                                return BY_INDEX.computeIfAbsent(method, SnowflakeWarehouse::byIndex).invoke(rs, byIndex);
                             }
                         }
                         return method.invoke(rs, args);
@@ -130,6 +142,20 @@ public class SnowflakeWarehouse implements Warehouse {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** Each by-label getter's by-index twin ({@code getLong(String)} → {@code getLong(int)}), looked up once. */
+    private static final java.util.Map<java.lang.reflect.Method, java.lang.reflect.Method> BY_INDEX =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.lang.reflect.Method byIndex(java.lang.reflect.Method byLabel) {
+        Class<?>[] types = byLabel.getParameterTypes().clone();
+        types[0] = int.class;
+        try {
+            return java.sql.ResultSet.class.getMethod(byLabel.getName(), types);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("ResultSet has no " + byLabel.getName() + " by column index", e);
+        }
     }
 
     /** Snowflake's "SQL compilation error: syntax error": the emulator's answer to COPY_HISTORY. */
@@ -158,19 +184,23 @@ public class SnowflakeWarehouse implements Warehouse {
         if (rows.isEmpty()) {
             return 0;
         }
-        try (java.sql.PreparedStatement ps = connection().prepareStatement(sql)) {
-            for (List<Object> row : rows) {
-                List<Object> values = bindable(row);
-                for (int i = 0; i < values.size(); i++) {
-                    ps.setObject(i + 1, values.get(i));
+        try {
+            return bounded(sql, c -> {
+                try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (List<Object> row : rows) {
+                        List<Object> values = bindable(row);
+                        for (int i = 0; i < values.size(); i++) {
+                            ps.setObject(i + 1, values.get(i));
+                        }
+                        ps.addBatch();
+                    }
+                    long affected = 0;
+                    for (int n : ps.executeBatch()) {
+                        affected += Math.max(n, 0);
+                    }
+                    return affected;
                 }
-                ps.addBatch();
-            }
-            long affected = 0;
-            for (int n : ps.executeBatch()) {
-                affected += Math.max(n, 0);
-            }
-            return affected;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Snowflake batch failed: " + e.getMessage(), e);
         }
@@ -210,27 +240,91 @@ public class SnowflakeWarehouse implements Warehouse {
         p.put("application", "FinLedgerIntegrity");
         p.put("CLIENT_SESSION_KEEP_ALIVE", "true");
         p.put("TIMEZONE", "UTC");
+        // Results as JSON, not Apache Arrow: Arrow needs java.nio opened to it on JDK 16+ (a JVM flag every
+        // launcher would have to carry), and every result read here is small (totals, pages, ledgers).
+        p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
         return p;
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || !connection.isValid(5)) {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // replaced below either way
-                }
+    /**
+     * Runs one exchange with a deadline of its own. snowflake-jdbc honours neither its query timeout
+     * nor its network timeout while a warehouse that stopped answering holds the socket open (it waits
+     * about five minutes), so the exchange runs on a worker and the caller gives up at the deadline:
+     * the connection is abandoned (closed in the background) and the failure names the statement. The
+     * deadline is the login and the query timeouts together, since an exchange may have to log in first.
+     */
+    private <T> T bounded(String sql, Call<T> call) throws SQLException {
+        int seconds = settings.loginTimeoutSeconds() + settings.queryTimeoutSeconds();
+        int startedIn = generation;
+        java.util.concurrent.Future<T> exchange = calls.submit(() -> call.run(connection(startedIn)));
+        try {
+            return exchange.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            exchange.cancel(true);
+            abandon();
+            throw new IllegalStateException("Snowflake did not answer within " + seconds + " s (login and query "
+                    + "timeouts); the connection was abandoned. Statement: " + head(sql), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException sqlException) {
+                throw sqlException;
             }
-            // the driver itself, not DriverManager: its registry is per class loader, and the driver may
-            // sit in another one than the caller (test runners, application servers)
-            connection = new net.snowflake.client.jdbc.SnowflakeDriver().connect(settings.url(),
-                    connectionProperties());
-            if (connection == null) {
-                throw new SQLException("snowflake-jdbc does not accept the URL " + settings.url());
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
+            throw new IllegalStateException("Snowflake call failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.cancel(true);
+            throw new IllegalStateException("interrupted while waiting for Snowflake: " + head(sql), e);
         }
-        return connection;
+    }
+
+    private static String head(String sql) {
+        String oneLine = sql.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 160 ? oneLine : oneLine.substring(0, 160) + "…";
+    }
+
+    private void abandon() {
+        generation++;
+        Connection hung = connection;
+        connection = null;
+        if (hung != null) {
+            closeQuietly(hung);
+        }
+    }
+
+    /** Closes off the caller's thread: closing may itself wait on the peer that stopped answering. */
+    private void closeQuietly(Connection c) {
+        calls.execute(() -> {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // given up on already
+            }
+        });
+    }
+
+    private Connection connection(int startedIn) throws SQLException {
+        Connection current = connection;
+        if (current != null && current.isValid(5)) {
+            return current;
+        }
+        if (current != null) {
+            closeQuietly(current);
+        }
+        // the driver itself, not DriverManager: its registry is per class loader, and the driver may
+        // sit in another one than the caller (test runners, application servers)
+        Connection fresh = new net.snowflake.client.jdbc.SnowflakeDriver().connect(settings.url(),
+                connectionProperties());
+        if (fresh == null) {
+            throw new SQLException("snowflake-jdbc does not accept the URL " + settings.url());
+        }
+        if (startedIn != generation) {
+            closeQuietly(fresh); // the caller gave up on this exchange while it was logging in
+            throw new SQLException("the login answered after the caller had given up on it");
+        }
+        connection = fresh;
+        return fresh;
     }
 
     /** Reads an RSA private key from PKCS#8 PEM: {@code PRIVATE KEY}, or {@code ENCRYPTED PRIVATE KEY} with a passphrase. */

@@ -44,12 +44,26 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedPostgres sourceSystems;
     private FakesnowServer fakesnow;
+    /** The running emulator, for tests that make the warehouse stop answering. */
+    static volatile FakesnowServer warehousePeer;
     private S3MockProcess s3mock;
     private SQSRestServer elasticmq;
     private DmsApiPeer dms;
 
     @Override
     public Map<String, String> start() {
+        return start(ConfigProvider.getConfig().getOptionalValue("quarkus.embedded.postgresql.port", Integer.class)
+                .orElse(62538), ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class)
+                .orElse(8081));
+    }
+
+    /**
+     * Starts every peer and returns the configuration that points the application at them.
+     *
+     * @param controlPlanePort the application's own (embedded) PostgreSQL, which DMS's API peer reads
+     * @param httpPort where the application serves the demo processors' APIs
+     */
+    public Map<String, String> start(int controlPlanePort, int httpPort) {
         Map<String, String> config = new HashMap<>();
         Catalog catalog = CatalogLoader.load(Path.of("ingestion-config"));
         try {
@@ -88,12 +102,16 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             config.put("finledger.ports.source-database", "jdbc");
 
             fakesnow = FakesnowServer.start();
+            warehousePeer = fakesnow;
             config.put("finledger.ports.warehouse", "snowflake");
             config.put("finledger.snowflake.account", "fakesnow");
             config.put("finledger.snowflake.user", "finledger");
             config.put("finledger.snowflake.password", "emulator");
             config.put("finledger.snowflake.url", fakesnow.jdbcUrl("FINLEDGER", "PUBLIC"));
             config.put("finledger.snowflake.emulator", "true");
+            // short enough that a warehouse which stops answering fails an evaluation within the test
+            config.put("finledger.snowflake.login-timeout-seconds", "5");
+            config.put("finledger.snowflake.query-timeout-seconds", "15");
             config.put("finledger.dbt.target", "emulator");
             config.put("finledger.dbt.emulator-port", Integer.toString(fakesnow.port()));
             config.put("finledger.dbt.work-dir", "target/dbt-prodlike");
@@ -126,8 +144,6 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             config.put("finledger.intake.sqs.endpoint", sqsEndpoint.toString());
 
             // DMS's API answers from the DMS stand-in's counters in the application's own database
-            int controlPlanePort = ConfigProvider.getConfig().getOptionalValue("quarkus.embedded.postgresql.port",
-                    Integer.class).orElse(62538);
             String controlPlane = "jdbc:postgresql://localhost:" + controlPlanePort + "/postgres";
             dms = DmsApiPeer.start(catalog, () -> controlPlane, "postgres", "postgres");
             config.put("finledger.ports.replication-monitor", "dms");
@@ -136,8 +152,7 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             config.put("finledger.ports.processor-api", "http");
             for (String processor : new String[] {"alpha", "beta"}) {
                 config.put("finledger.processors.processor_" + processor + ".base-url", "http://127.0.0.1:"
-                        + ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class)
-                        .orElse(8081) + "/demo");
+                        + httpPort + "/demo");
                 config.put("finledger.processors.processor_" + processor + ".api-key", "demo-processor-key");
             }
         } catch (Exception e) {

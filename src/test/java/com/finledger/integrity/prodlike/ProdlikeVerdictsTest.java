@@ -12,6 +12,9 @@ import io.quarkus.test.junit.TestProfile;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.demo.Defect;
 import com.finledger.integrity.demo.DemoScript;
+import com.finledger.integrity.overview.LayerCounts;
+import com.finledger.integrity.overview.LayerCounts.Layer;
+import com.finledger.integrity.overview.LayerCounts.PartitionCounts;
 import com.finledger.integrity.pipeline.LocalPipelineRunner;
 import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.rules.QuarantineService;
@@ -21,7 +24,9 @@ import com.finledger.integrity.readiness.ReadinessState;
 import com.finledger.integrity.warehouse.Warehouse;
 import jakarta.inject.Inject;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +76,9 @@ class ProdlikeVerdictsTest {
     @Inject
     ReadinessService readiness;
 
+    @Inject
+    LayerCounts layerCounts;
+
     @BeforeAll
     @AfterAll
     static void freshWorld() {
@@ -84,6 +92,22 @@ class ProdlikeVerdictsTest {
         String actual = DemoWorldVerdicts.snapshot(controlPlane);
 
         assertEquals(DemoWorldVerdicts.expected(null), actual);
+    }
+
+    @Test
+    void theOverviewCountsEachLayerWhereItLives() {
+        fixture.ensureDefaultWorld();
+        LocalDate day = fixture.defaultSpec().firstBusinessDate();
+        Map<String, PartitionCounts> byDataset = new HashMap<>();
+        layerCounts.all().stream().filter(p -> p.businessDate().equals(day)).forEach(p -> byDataset.put(p.dataset(), p));
+
+        PartitionCounts payments = byDataset.get("payments");
+        assertTrue(payments.count(Layer.SOURCE) > 0 && payments.count(Layer.RAW) > 0, payments.toString());
+        assertEquals(payments.count(Layer.SOURCE), payments.count(Layer.STAGING),
+                "the ledger counted on its replica, STAGING on the emulator: " + payments);
+        PartitionCounts alpha = byDataset.get("alpha_transactions");
+        assertTrue(alpha.count(Layer.SOURCE) > 0, "what the processor's API reported at the last evaluation: " + alpha);
+        assertTrue(byDataset.get("transactions").count(Layer.CURATED) > 0, byDataset.get("transactions").toString());
     }
 
     @Test
@@ -143,5 +167,32 @@ class ProdlikeVerdictsTest {
         } finally {
             warehouse.update("alter table quarantine.quarantined_row_moved rename to quarantined_row", List.of());
         }
+    }
+
+    @Test
+    void aWarehouseThatStopsAnsweringIsAFailedEvaluationNamingItAndChangesNoVerdict() throws Exception {
+        fixture.ensureDefaultWorld();
+        String day = fixture.defaultSpec().firstBusinessDate().toString();
+        ReadinessState before = readiness.find("payments", day).orElseThrow().state();
+        ProdlikePeers.warehousePeer.pause();
+        long started = System.nanoTime();
+        try {
+            IllegalStateException silent = assertThrows(IllegalStateException.class,
+                    () -> evaluator.evaluate("payments", LocalDate.parse(day), "test"));
+
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            assertTrue(silent.getMessage().contains("Snowflake did not answer within 20 s"), silent.getMessage());
+            assertTrue(seconds < 60, "given up at the deadline, not after the driver's own five minutes: " + seconds);
+            List<String> last = Jdbc.query(controlPlane, "select outcome || ': ' || error from evaluation where "
+                    + "dataset = 'payments' and partition_key = ? order by id desc limit 1", List.of(day),
+                    rs -> rs.getString(1));
+            assertTrue(last.get(0).startsWith("ERROR: Snowflake did not answer"), last.toString());
+            assertEquals(before, readiness.find("payments", day).orElseThrow().state());
+        } finally {
+            ProdlikePeers.warehousePeer.resume();
+        }
+
+        assertEquals(before, evaluator.evaluate("payments", LocalDate.parse(day), "test").readiness().state(),
+                "answering again, the next evaluation logs in afresh and earns the same verdict");
     }
 }

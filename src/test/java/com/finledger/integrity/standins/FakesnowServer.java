@@ -98,8 +98,30 @@ public final class FakesnowServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the emulator (SIGSTOP): it keeps its sockets open and answers nothing, as a hung warehouse. */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a paused emulator answer again (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
+        try {
+            resume(); // a paused process would not act on SIGTERM until continued
+        } catch (IOException ignored) {
+            // destroyed below either way
+        }
         // SIGTERM: the server has no state worth a graceful stop (its databases are in memory)
         process.destroy();
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

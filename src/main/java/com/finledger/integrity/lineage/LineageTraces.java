@@ -99,7 +99,7 @@ public class LineageTraces {
                 throw new NoSuchElementException("no lineage recorded for partition " + dataset + " " + partitionKey
                         + (asOf == null ? "" : " as of " + asOf));
             }
-            return trace(c, "partition:" + dataset + ":" + partitionKey, asOf, runs, depth);
+            return trace(c, "partition:" + dataset + ":" + partitionKey, asOf, runs, depth, List.of(partitionKey));
         } catch (SQLException e) {
             throw new IllegalStateException("trace failed: " + e.getMessage(), e);
         }
@@ -214,7 +214,7 @@ public class LineageTraces {
             if (runs.isEmpty()) {
                 throw new NoSuchElementException("no run " + runId);
             }
-            return trace(c, "run:" + runId, null, runs, depth);
+            return trace(c, "run:" + runId, null, runs, depth, null);
         } catch (SQLException e) {
             throw new IllegalStateException("trace failed: " + e.getMessage(), e);
         }
@@ -243,14 +243,19 @@ public class LineageTraces {
                     select r.run_uuid, j.namespace, j.name, r.state, r.created_at, r.started_at, r.ended_at
                     from lineage_run r join lineage_job j on j.id = r.job_id where r.run_uuid = ?""",
                     List.of(v.writer()), LineageTraces::runRow);
-            return trace(c, versionId(v.namespace(), v.name(), v.version()), asOf, runs, depth);
+            return trace(c, versionId(v.namespace(), v.name(), v.version()), asOf, runs, depth, null);
         } catch (SQLException e) {
             throw new IllegalStateException("trace failed: " + e.getMessage(), e);
         }
     }
 
-    private Trace trace(Connection c, String subject, Instant asOf, List<RunRow> start, int requestedDepth)
-            throws SQLException {
+    /**
+     * @param subjectKeys for a partition's trace, its key: a run that built several partitions (a dbt
+     *     build of every open date) is followed only into the versions of this partition, never into
+     *     the other dates it also built; null to follow every partition of each run
+     */
+    private Trace trace(Connection c, String subject, Instant asOf, List<RunRow> start, int requestedDepth,
+                        List<String> subjectKeys) throws SQLException {
         int depth = Math.max(0, Math.min(requestedDepth, config.maxDepth()));
         int maxNodes = config.maxNodes();
         boolean truncated = false;
@@ -288,7 +293,8 @@ public class LineageTraces {
             }
             List<RunRow> next = new ArrayList<>();
             for (RunRow r : level) {
-                for (VersionRow v : inputs(c, r, partitions.getOrDefault(r.run(), List.of()))) {
+                for (VersionRow v : inputs(c, r, keysToFollow(partitions.getOrDefault(r.run(), List.of()), subjectKeys),
+                        subjectKeys != null)) {
                     if (!versions.containsKey(v.id()) && runs.size() + versions.size() >= maxNodes) {
                         truncated = true;
                         continue;
@@ -384,14 +390,26 @@ public class LineageTraces {
      * arrived); an unnamed one: the versions written before the run by runs sharing one of its
      * partition keys, else the newest version written before it.
      */
-    private List<VersionRow> inputs(Connection c, RunRow r, List<String[]> partitions) throws SQLException {
+    /** The run's partition keys that belong to the subject (all of them without one). */
+    static String[] keysToFollow(List<String[]> runPartitions, List<String> subjectKeys) {
+        List<String> runKeys = runPartitions.stream().map(p -> p[1]).distinct().toList();
+        if (subjectKeys == null) {
+            return runKeys.toArray(String[]::new);
+        }
+        // exactly the subject's key: a window's UTC date need not be its business date (a date in a zone
+        // ahead of UTC starts on the previous UTC day), so no key is matched by its prefix
+        List<String> within = runKeys.stream().filter(subjectKeys::contains).toList();
+        return (within.isEmpty() ? subjectKeys : within).toArray(String[]::new);
+    }
+
+    private List<VersionRow> inputs(Connection c, RunRow r, String[] keys, boolean partitionBound)
+            throws SQLException {
         List<Object[]> io = Jdbc.query(c, """
                 select io.dataset_id, io.version, d.namespace, d.name from lineage_run_io io
                 join lineage_dataset d on d.id = io.dataset_id
                 where io.run_uuid = ? and io.direction = 'I' order by d.namespace, d.name, io.version""",
                 List.of(r.run()), rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)});
         List<VersionRow> found = new ArrayList<>();
-        String[] keys = partitions.stream().map(p -> p[1]).distinct().toArray(String[]::new);
         for (Object[] in : io) {
             long dataset = (Long) in[0];
             String version = (String) in[1];
@@ -403,11 +421,17 @@ public class LineageTraces {
             }
             List<VersionRow> sameKeys = keys.length == 0 ? List.of() : Jdbc.query(c, VERSION_SELECT + """
                      where v.dataset_id = ? and v.created_at <= ?::timestamptz and v.created_by_run in (
-                         select p.run_uuid from lineage_run_partition p where p.partition_key = any(?))
+                         select p.run_uuid from lineage_run_partition p
+                         where p.partition_key = any(?))
                      order by v.created_at, v.version""", List.of(dataset, ts(r.created()), c.createArrayOf("text", keys)),
                     LineageTraces::versionRow);
             if (!sameKeys.isEmpty()) {
                 found.addAll(sameKeys);
+                continue;
+            }
+            if (keys.length > 0 && partitionBound) {
+                // no version of this partition was written: another partition's newest version is no answer
+                found.add(new VersionRow(-dataset, dataset, (String) in[2], (String) in[3], "", null, null, "{}"));
                 continue;
             }
             List<VersionRow> newest = Jdbc.query(c, VERSION_SELECT + """

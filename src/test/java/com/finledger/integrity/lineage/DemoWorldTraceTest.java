@@ -48,6 +48,15 @@ class DemoWorldTraceTest {
                 select object_key, version_id, sha256 from partner_file where sha256 is not null""",
                 List.of(), rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3).trim()}).stream()
                 .collect(Collectors.toMap(r -> r[0] + "\u0000" + r[1], r -> r, (a, b) -> a));
+        // the business dates each object version holds rows of
+        Map<String, Set<String>> datesOf = new java.util.HashMap<>();
+        Jdbc.query(dataSource, """
+                select object_key, version_id, business_date::text from landed_object
+                union all
+                select object_key, version_id, business_date::text from partner_file
+                where sha256 is not null and business_date is not null""", List.of(),
+                rs -> datesOf.computeIfAbsent(rs.getString(1) + "\u0000" + rs.getString(2),
+                        k -> new java.util.HashSet<>()).add(rs.getString(3)));
         int traced = 0;
         for (String[] p : curated) {
             LineageTraces.Trace trace = traces.partition(p[0], p[1], null, 10);
@@ -55,7 +64,17 @@ class DemoWorldTraceTest {
                 String[] row = landed.get(v.object().key() + "\u0000" + v.object().versionId());
                 assertTrue(row != null, p[0] + " " + p[1] + ": " + v.object() + " is not a landed object version");
                 assertEquals(row[2], v.object().sha256(), v.object().key());
+                if (!p[1].contains("T")) {
+                    assertTrue(datesOf.getOrDefault(v.object().key() + "\u0000" + v.object().versionId(), Set.of())
+                            .contains(p[1]), p[0] + " " + p[1] + " traces to " + v.object().key()
+                            + ", which holds no rows of that date; edges into it "
+                            + trace.edges().stream().filter(e -> e.destination().equals(v.id())
+                            || e.origin().equals(v.id())).toList());
+                }
                 traced++;
+            }
+            if (!p[1].contains("T")) {
+                assertFalse(trace.landingObjects().isEmpty(), p[0] + " " + p[1] + " reaches no landing object");
             }
             Set<String> days = trace.landingObjects().stream().map(LineageTraces.TraceVersion::name)
                     .collect(Collectors.toSet());

@@ -86,6 +86,24 @@ public class MatchRun extends PanacheEntityBase {
         return find("order by id desc").page(0, limit).list();
     }
 
+    /** The lag for people: {@code 42 s}, {@code 3 min 5 s}, {@code 28 d 15 h}. */
+    public String lagText() {
+        if (lagSeconds == null) {
+            return "";
+        }
+        long s = lagSeconds;
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s / 60 + " min " + s % 60 + " s";
+        }
+        if (s < 172_800) {
+            return s / 3600 + " h " + s % 3600 / 60 + " min";
+        }
+        return s / 86_400 + " d " + s % 86_400 / 3600 + " h";
+    }
+
     public boolean withinObjective() {
         return lagSeconds != null && lagSeconds <= lagObjectiveSeconds;
     }

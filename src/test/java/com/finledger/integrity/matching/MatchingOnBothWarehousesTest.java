@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * emulator (fakesnow through snowflake-jdbc and the production {@code SnowflakeWarehouse}), over the
  * same generated settlements and bank lines with every case planted in them: both give the same residue
  * and the same strategy counts, and each case lands where it should. Tolerance edges are checked on
- * PostgreSQL with variants of the shipped rule.
+ * PostgreSQL with variants of the shipped rule. Table-diff finds the same settlements on both systems, then
+ * names exactly the rows changed on the emulator's copy.
  */
 class MatchingOnBothWarehousesTest {
 
@@ -234,5 +235,32 @@ class MatchingOnBothWarehousesTest {
                 r.highSeverityFromMinor(), r.left(), r.right(), r.unmatchedLeft(), r.unmatchedRight(), r.tolerance(),
                 r.fx().map(fx -> new MatchRule.Fx(new BigDecimal(percent), fx.rates())), r.strategies(), r.file(),
                 r.line());
+    }
+
+    @Test
+    void tableDiffAcrossTheTwoSystemsNamesTheChangedRows() {
+        // the emulator's copy is changed, not the table the other tests match on
+        snowflake.update("create or replace table staging.settlements_copy as select * from staging.ledger_settlements",
+                List.of());
+        java.util.function.BiFunction<Warehouse, String, com.finledger.integrity.diff.TableDiff.Side> side = (w, table) ->
+                new com.finledger.integrity.diff.TableDiff.Side(table, w, w == snowflake
+                        ? com.finledger.integrity.warehouse.SnowflakeDialect.EMULATOR : w.dialect(), table,
+                        "settlement_id", List.of("payment_id", "amount_minor", "fee_minor", "currency"),
+                        "business_date = cast(? as date)", List.of(DATE.toString()));
+        var diff = new com.finledger.integrity.diff.TableDiff();
+        var options = new com.finledger.integrity.diff.TableDiff.Options(64, 8, 20, 4);
+        assertTrue(diff.diff(side.apply(postgres, "staging.ledger_settlements"), side.apply(snowflake,
+                "staging.settlements_copy"), options).same(), "the same rows on both systems");
+
+        snowflake.update("delete from staging.settlements_copy where settlement_id = 'SET-000042'", List.of());
+        snowflake.update("update staging.settlements_copy set fee_minor = fee_minor + 1 where settlement_id = 'SET-000099'",
+                List.of());
+        var result = diff.diff(side.apply(postgres, "staging.ledger_settlements"), side.apply(snowflake,
+                "staging.settlements_copy"), options);
+
+        assertEquals(List.of("SET-000042"), result.onlyLeft());
+        assertEquals(List.of(), result.onlyRight());
+        assertEquals(List.of(new com.finledger.integrity.diff.TableDiff.ChangedRow("SET-000099", List.of("fee_minor"))),
+                result.changed());
     }
 }

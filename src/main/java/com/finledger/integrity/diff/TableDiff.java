@@ -72,9 +72,12 @@ public final class TableDiff {
     }
 
     private int queries;
+    private boolean sameDialect;
 
     public Result diff(Side left, Side right, Options options) {
         queries = 0;
+        // within one dialect a fast native hash will do; across two, both must compute the same MD5-based one
+        sameDialect = left.dialect() == right.dialect();
         long modulus = options.segments();
         Set<Long> suspects = null;
         long previousModulus = 0;
@@ -107,22 +110,33 @@ public final class TableDiff {
         }
     }
 
+    private String hash(Side side, List<String> textParts) {
+        if (!sameDialect) {
+            return side.dialect().hash64(textParts);
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < textParts.size(); i++) {
+            joined.append(i == 0 ? "" : " || '|' || ").append("coalesce(").append(textParts.get(i)).append(", '')");
+        }
+        return side.dialect().fastHash64("(" + joined + ")");
+    }
+
     /** The key's hash as a non-negative bucket of the modulus. */
-    private static String bucket(Side side, long modulus) {
-        String h = side.dialect().hash64(List.of(side.dialect().text(side.key())));
+    private String bucket(Side side, long modulus) {
+        String h = hash(side, List.of(side.dialect().text(side.key())));
         return "mod(mod(" + h + ", " + modulus + ") + " + modulus + ", " + modulus + ")";
     }
 
-    private static String rowHash(Side side) {
+    private String rowHash(Side side) {
         List<String> parts = new ArrayList<>();
         parts.add(side.dialect().text(side.key()));
         for (String column : side.columns()) {
             parts.add(side.dialect().text(column));
         }
-        return side.dialect().hash64(parts);
+        return hash(side, parts);
     }
 
-    private static String where(Side side, long previousModulus, Set<Long> suspects) {
+    private String where(Side side, long previousModulus, Set<Long> suspects) {
         StringBuilder where = new StringBuilder(side.filter() == null || side.filter().isBlank() ? "1 = 1" : side.filter());
         if (suspects != null) {
             where.append(" and ").append(bucket(side, previousModulus)).append(" in (");
@@ -137,7 +151,7 @@ public final class TableDiff {
     }
 
     /** Segment summaries of one side: {@code select bucket, count, sum of row hashes ... group by bucket}. */
-    static String summarySql(Side side, long modulus, long previousModulus, Set<Long> suspects) {
+    String summarySql(Side side, long modulus, long previousModulus, Set<Long> suspects) {
         return "select " + bucket(side, modulus) + " as bucket, count(*) as row_count, "
                 + side.dialect().sumHashes(rowHash(side)) + " as hash_sum\nfrom " + side.relation() + " t\nwhere "
                 + where(side, previousModulus, suspects) + "\ngroup by 1";
@@ -230,5 +244,12 @@ public final class TableDiff {
             });
         }
         return out;
+    }
+
+    /** One plain hashed full scan of a side, with the row hash the diff uses: the benchmark's baseline. */
+    public String hashedScanSql(Side left, Side right, Side of) {
+        sameDialect = left.dialect() == right.dialect();
+        return "select count(*), " + of.dialect().sumHashes(rowHash(of)) + "\nfrom " + of.relation() + " t\nwhere "
+                + (of.filter() == null || of.filter().isBlank() ? "1 = 1" : of.filter());
     }
 }

@@ -183,6 +183,8 @@ class MatchingBench {
         results.put("diff_levels", last[0].levels());
         results.put("diff_queries", last[0].queries());
         results.put("diff_segments", segments);
+        results.put("diff_query_timings", last[0].timings());
+        System.out.println("[bench] diff queries: " + last[0].timings());
         System.out.printf("[bench] diff of 2 x %,d rows: %.2f s vs one hashed full scan per side %.2f s = %.2fx "
                 + "(target <= 1.5x), %d differences found in %d levels, %d queries%n", rows, took, scan, took / scan,
                 last[0].differences(), last[0].levels(), last[0].queries());

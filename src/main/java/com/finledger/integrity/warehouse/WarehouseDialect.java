@@ -111,4 +111,25 @@ public interface WarehouseDialect {
 
     /** How many rows one {@link #insertRaw} statement should hold (a JDBC batch repeats the statement). */
     int rawRowsPerStatement();
+
+    /** Whole seconds from {@code from} to {@code to} (timestamps or dates), for match time windows. */
+    String secondsBetween(String from, String to);
+
+    /** A reference reduced to upper-case letters and digits, for the normalised-reference match strategy. */
+    String normalizeReference(String expression);
+
+    /** The SQL types of the reconciliation work table: text, whole number, exact decimal, instant. */
+    default String textType() {
+        return "varchar";
+    }
+
+    String instantType();
+
+    /**
+     * A fast 64-bit hash of a text for comparing two tables of the same dialect (table-diff); not stable
+     * across dialects, so a diff across two dialects uses {@link #md5Prefix64} instead.
+     */
+    default String fastHash64(String textExpression) {
+        return md5Prefix64(textExpression);
+    }
 }

@@ -30,6 +30,9 @@ public interface DemoConfig {
     /** Slugs of {@link Defect}s to inject; empty for a clean world. */
     Set<String> defects();
 
+    /** Slugs of {@link DemoCase}s (settlement shapes matching must handle); none by default. */
+    java.util.Optional<java.util.List<String>> cases();
+
     /** Serve the processors' APIs over HTTP too, for the real REST client (dev and test). */
     @WithDefault("false")
     boolean serveProcessorApis();

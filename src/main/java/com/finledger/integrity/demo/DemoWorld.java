@@ -92,6 +92,9 @@ public class DemoWorld {
             details.put("days", spec.days());
             details.put("scale", spec.scale());
             details.put("defects", spec.defects().stream().map(Defect::slug).sorted().toList());
+            if (!spec.cases().isEmpty()) {
+                details.put("cases", spec.cases().stream().map(DemoCase::slug).sorted().toList());
+            }
             auditLog.append(c, actor, "demo_world.generated", "demo_world", Long.toString(spec.seed()), null,
                     details);
             // The source systems first: the control plane's record of the world describes committed sources.
@@ -202,7 +205,8 @@ public class DemoWorld {
             s.execute("truncate landed_window, landed_object, cdc_checkpoint, pipeline_run, demo_injected_fault, "
                     + "control_result, rule_result, control_total, readiness_override, partition_readiness, evaluation, "
                     + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot, "
-                    + "partner_file, intake_rejected_message, partner_file_expectation");
+                    + "partner_file, intake_rejected_message, partner_file_expectation, break_event, break_case, match_run");
+            s.execute("drop schema if exists recon cascade");
         }
     }
 
@@ -266,6 +270,9 @@ public class DemoWorld {
         int settlementNo = 0;
         boolean settlementSkipped = false;
         boolean alphaMismatched = false;
+        List<String> payout = new ArrayList<>();
+        long payoutNet = 0;
+        boolean fxPlaced = false;
 
         for (int i = 1; i <= n; i++) {
             String paymentId = String.format("PAY-%s-%07d", ymd, i);
@@ -309,6 +316,7 @@ public class DemoWorld {
                     paymentId, pan, txnAmount, Long.toString(fee), currency, "CAPTURED", captured.toString(),
                     captured.toString(), date.toString());
 
+            settled:
             if (day == 0 && !settlementSkipped && spec.has(Defect.MISSING_SETTLEMENT)) {
                 settlementSkipped = true;
                 fault(c, Defect.MISSING_SETTLEMENT, "ledger_settlements", date, Map.of("payment_id", paymentId,
@@ -320,8 +328,26 @@ public class DemoWorld {
                         currency, dayEnd.minusSeconds(1800).toString(), date.toString()};
                 csv(settlements, settlement);
                 settlementChanges.add(new Change(dayEnd.minusSeconds(1800), 'I', settlement));
+                String lineAmount = java.math.BigDecimal.valueOf(amount, 2).toPlainString();
+                String lineCurrency = currency;
+                if (day == 0 && spec.has(DemoCase.NETTED_PAYOUT) && processor.equals("beta") && currency.equals("EUR")
+                        && payout.size() < DemoCase.PAYOUT_SETTLEMENTS) {
+                    // credited later as one payout line net of fees, not line by line
+                    payout.add(settlementId);
+                    payoutNet += amount - fee;
+                    break settled;
+                }
+                if (day == 0 && spec.has(DemoCase.FX_SETTLEMENT) && !fxPlaced && currency.equals("USD")) {
+                    fxPlaced = true;
+                    lineCurrency = "EUR";
+                    lineAmount = java.math.BigDecimal.valueOf(amount, 2).multiply(new java.math.BigDecimal(DemoCase.FX_RATE))
+                            .setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
+                    fault(c, DemoCase.FX_SETTLEMENT.faultKey(), "bank_settlement_lines", date, Map.of("settlement_id",
+                            settlementId, "amount_minor", amount, "currency", currency, "bank_amount", lineAmount,
+                            "bank_currency", lineCurrency));
+                }
                 csv(bankFile, String.format("NB-%s-%07d", ymd, settlementNo), settlementId, date.toString(),
-                        java.math.BigDecimal.valueOf(amount, 2).toPlainString(), currency, "NB-" + currency + "-001");
+                        lineAmount, lineCurrency, "NB-" + lineCurrency + "-001");
             }
             if (random.nextInt(100) < 5) {
                 refundNo++;
@@ -333,6 +359,13 @@ public class DemoWorld {
                 csv(refunds, refund);
                 refundChanges.add(new Change(refunded, 'I', refund));
             }
+        }
+        if (!payout.isEmpty()) {
+            String reference = "PAYOUT-beta-" + date + "-EUR";
+            csv(bankFile, String.format("NB-%s-PAYOUT-01", ymd), reference, date.toString(),
+                    java.math.BigDecimal.valueOf(payoutNet, 2).toPlainString(), "EUR", "NB-EUR-001");
+            fault(c, DemoCase.NETTED_PAYOUT.faultKey(), "bank_settlement_lines", date, Map.of("settlement_reference",
+                    reference, "settlement_ids", payout, "net_minor", payoutNet, "currency", "EUR"));
         }
         if (day == Math.min(1, spec.days() - 1) && spec.has(Defect.ORPHAN_REFUND)) {
             refundNo++;
@@ -454,9 +487,14 @@ public class DemoWorld {
 
     private static void fault(Connection c, Defect defect, String dataset, LocalDate date, Map<String, ?> detail)
             throws SQLException {
+        fault(c, defect.slug(), dataset, date, detail);
+    }
+
+    private static void fault(Connection c, String key, String dataset, LocalDate date, Map<String, ?> detail)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into demo_injected_fault (defect, dataset, business_date, detail) values (?, ?, ?, ?::jsonb)")) {
-            ps.setString(1, defect.slug());
+            ps.setString(1, key);
             ps.setString(2, dataset);
             ps.setObject(3, date);
             ps.setString(4, JSON.writeValueAsString(detail));

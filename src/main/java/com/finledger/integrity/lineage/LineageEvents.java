@@ -3,25 +3,28 @@ package com.finledger.integrity.lineage;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
+import java.util.Map;
 import javax.sql.DataSource;
 
-/** Validates and stores OpenLineage run events (the raw event first; projections come from it). */
+/**
+ * Validates OpenLineage events, stores each distinct one verbatim and projects the new ones into the
+ * lineage graph, all in one transaction: a request is stored whole or not at all. A redelivery is
+ * the same content (SHA-256 of the canonical JSON) and changes nothing; two different events that
+ * share run, type and time are two events.
+ */
 @ApplicationScoped
 public class LineageEvents {
-
-    static final Set<String> EVENT_TYPES = Set.of("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER");
 
     @Inject
     DataSource dataSource;
@@ -29,92 +32,160 @@ public class LineageEvents {
     @Inject
     Clock clock;
 
+    @Inject
+    LineageConfig config;
+
     public record Stored(long id, boolean created) {
     }
 
-    public Stored store(JsonNode event, String receivedBy) {
-        List<String> problems = validate(event);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("not a valid OpenLineage run event: " + String.join("; ", problems));
+    /** One event of a request: where it was, what it was stored as, whether it was new. */
+    public record Outcome(int index, long id, boolean created, String kind, String sha256) {
+    }
+
+    /** Events refused, each problem with its JSON path (and index, in a batch). Nothing was stored. */
+    public static class Rejected extends IllegalArgumentException {
+        private final transient List<OpenLineageEvent.Problem> problems;
+
+        public Rejected(List<OpenLineageEvent.Problem> problems) {
+            super("not a valid OpenLineage event: " + String.join("; ", problems.stream().map(Object::toString)
+                    .toList()));
+            this.problems = problems;
         }
-        String runId = event.at("/run/runId").asText();
-        String type = event.path("eventType").asText();
-        OffsetDateTime time = OffsetDateTime.parse(event.path("eventTime").asText());
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_event (run_id, event_type, event_time, job_namespace, job_name, producer, event,
-                                               received_at, received_by)
-                    values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-                    on conflict (run_id, event_type, event_time) do nothing returning id""")) {
-                ps.setString(1, runId);
-                ps.setString(2, type);
-                ps.setTimestamp(3, Timestamp.from(time.toInstant()));
-                ps.setString(4, event.at("/job/namespace").asText());
-                ps.setString(5, event.at("/job/name").asText());
-                ps.setString(6, event.path("producer").asText());
-                ps.setString(7, event.toString());
-                ps.setTimestamp(8, Timestamp.from(clock.instant()));
-                ps.setString(9, receivedBy);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return new Stored(rs.getLong(1), true);
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select id from lineage_event where run_id = ? and event_type = ? and event_time = ?")) {
-                ps.setString(1, runId);
-                ps.setString(2, type);
-                ps.setTimestamp(3, Timestamp.from(time.toInstant()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new Stored(rs.getLong(1), false);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the lineage event: " + e.getMessage(), e);
+
+        public List<OpenLineageEvent.Problem> problems() {
+            return problems;
         }
     }
 
-    /** The fields of the OpenLineage RunEvent we rely on, each reported with its JSON path. */
-    static List<String> validate(JsonNode event) {
-        List<String> problems = new ArrayList<>();
-        if (event == null || !event.isObject()) {
-            return List.of("the body must be a JSON object");
+    /** An event or a batch over the configured size. Nothing was stored. */
+    public static class TooLarge extends RuntimeException {
+        public TooLarge(String message) {
+            super(message);
         }
-        String type = event.path("eventType").asText("");
-        if (!EVENT_TYPES.contains(type)) {
-            problems.add("/eventType must be one of " + EVENT_TYPES.stream().sorted().toList() + ", not '" + type + "'");
+    }
+
+    /** The contract's entry point (L2's own emitters call it): validate, store, project one event. */
+    public Stored store(JsonNode event, String receivedBy) {
+        Outcome o = storeAll(List.of(event), receivedBy, false).get(0);
+        return new Stored(o.id(), o.created());
+    }
+
+    /**
+     * Stores a request's events: all valid and within limits, or none. {@code batch} says whether the
+     * problems name each event's index.
+     */
+    public List<Outcome> storeAll(List<JsonNode> json, String receivedBy, boolean batch) {
+        if (json.size() > config.maxBatchEvents()) {
+            throw new TooLarge("a batch holds at most " + config.maxBatchEvents() + " events, this one "
+                    + json.size());
         }
-        try {
-            OffsetDateTime.parse(event.path("eventTime").asText(""));
-        } catch (DateTimeParseException e) {
-            problems.add("/eventTime must be an ISO-8601 time with offset, not '" + event.path("eventTime").asText("")
-                    + "'");
-        }
-        try {
-            UUID.fromString(event.at("/run/runId").asText(""));
-        } catch (IllegalArgumentException e) {
-            problems.add("/run/runId must be a UUID");
-        }
-        for (String path : List.of("/job/namespace", "/job/name", "/producer")) {
-            if (event.at(path).asText("").isBlank()) {
-                problems.add(path + " is required");
+        List<OpenLineageEvent> events = new ArrayList<>(json.size());
+        List<OpenLineageEvent.Problem> problems = new ArrayList<>();
+        List<String> tooLarge = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            OpenLineageEvent.Read read = OpenLineageEvent.read(json.get(i), batch ? i : null);
+            problems.addAll(read.problems());
+            if (read.event() != null) {
+                int bytes = read.event().canonical().getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > config.maxEventBytes()) {
+                    tooLarge.add((batch ? "event " + i + " is " : "the event is ") + bytes
+                            + " bytes, more than the limit of " + config.maxEventBytes());
+                }
+                events.add(read.event());
             }
         }
-        for (String list : List.of("inputs", "outputs")) {
-            JsonNode datasets = event.path(list);
-            if (!datasets.isMissingNode() && !datasets.isArray()) {
-                problems.add("/" + list + " must be a list of datasets");
-            } else {
-                for (int i = 0; i < datasets.size(); i++) {
-                    if (datasets.get(i).path("namespace").asText("").isBlank()
-                            || datasets.get(i).path("name").asText("").isBlank()) {
-                        problems.add("/" + list + "/" + i + " needs a namespace and a name");
-                    }
+        if (!problems.isEmpty()) {
+            throw new Rejected(problems);
+        }
+        if (!tooLarge.isEmpty()) {
+            throw new TooLarge(String.join("; ", tooLarge) + " (finledger.lineage.max-event-bytes)");
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write(events, receivedBy);
+            } catch (SQLException e) {
+                // two requests touching the same graph rows in another order: run it again
+                if (!"40P01".equals(e.getSQLState()) && !"40001".equals(e.getSQLState()) || attempt == 3) {
+                    throw new IllegalStateException("cannot store the lineage events: " + e.getMessage(), e);
                 }
             }
         }
-        return problems;
+    }
+
+    private List<Outcome> write(List<OpenLineageEvent> events, String receivedBy) throws SQLException {
+        // one row per distinct content; a batch may repeat an event (its indexes share the outcome)
+        Map<String, OpenLineageEvent> distinct = new LinkedHashMap<>();
+        for (OpenLineageEvent e : events) {
+            distinct.putIfAbsent(e.sha256(), e);
+        }
+        List<OpenLineageEvent> unique = List.copyOf(distinct.values());
+        Map<String, Long> created = new HashMap<>();
+        Map<String, Long> existing = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into lineage_event (run_id, event_type, event_time, job_namespace, job_name, producer, event,
+                                                   received_at, received_by, kind, content_sha256, size_bytes)
+                        select r, t, et::timestamptz, jn, j, p, e::jsonb, ?::timestamptz, ?, k, s, b
+                        from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                    ?::text[], ?::int[]) as x(r, t, et, jn, j, p, e, k, s, b)
+                        on conflict (content_sha256) do nothing
+                        returning id, content_sha256""")) {
+                    ps.setString(1, Instant.now(clock).toString());
+                    ps.setString(2, receivedBy);
+                    ps.setArray(3, texts(c, unique.stream().map(e -> e.runId() == null ? null : e.runId().toString())));
+                    ps.setArray(4, texts(c, unique.stream().map(OpenLineageEvent::eventType)));
+                    ps.setArray(5, texts(c, unique.stream().map(e -> e.eventTime().toString())));
+                    ps.setArray(6, texts(c, unique.stream().map(OpenLineageEvent::jobNamespace)));
+                    ps.setArray(7, texts(c, unique.stream().map(OpenLineageEvent::jobName)));
+                    ps.setArray(8, texts(c, unique.stream().map(OpenLineageEvent::producer)));
+                    ps.setArray(9, texts(c, unique.stream().map(e -> e.json().toString())));
+                    ps.setArray(10, texts(c, unique.stream().map(e -> e.kind().name())));
+                    ps.setArray(11, texts(c, unique.stream().map(OpenLineageEvent::sha256)));
+                    ps.setArray(12, c.createArrayOf("integer", unique.stream()
+                            .map(e -> e.canonical().getBytes(StandardCharsets.UTF_8).length).toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            created.put(rs.getString(2), rs.getLong(1));
+                        }
+                    }
+                }
+                if (created.size() < unique.size()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "select id, content_sha256 from lineage_event where content_sha256 = any(?::text[])")) {
+                        ps.setArray(1, texts(c, unique.stream().map(OpenLineageEvent::sha256)
+                                .filter(s -> !created.containsKey(s))));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                existing.put(rs.getString(2), rs.getLong(1));
+                            }
+                        }
+                    }
+                }
+                LineageProjection projection = new LineageProjection();
+                unique.stream().filter(e -> created.containsKey(e.sha256())).forEach(projection::add);
+                projection.write(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        List<Outcome> outcomes = new ArrayList<>(events.size());
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        for (int i = 0; i < events.size(); i++) {
+            OpenLineageEvent e = events.get(i);
+            boolean isNew = created.containsKey(e.sha256()) && reported.add(e.sha256());
+            long id = created.containsKey(e.sha256()) ? created.get(e.sha256()) : existing.get(e.sha256());
+            outcomes.add(new Outcome(i, id, isNew, e.kind().name(), e.sha256()));
+        }
+        return outcomes;
+    }
+
+    private static java.sql.Array texts(Connection c, java.util.stream.Stream<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray());
     }
 }

@@ -23,8 +23,10 @@ public final class Pages {
                     "admin")),
             new Section("/partner-files", "Partner files", Set.of("ops", "finance_preparer", "finance_approver",
                     "auditor", "admin")),
+            new Section("/breaks", "Breaks", Set.of("ops", "finance_preparer", "finance_approver", "auditor", "admin")),
             new Section("/sources", "Sources", Set.of("ops", "auditor", "admin")),
             new Section("/catalog", "Catalog", Set.of()),
+            new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),
             new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
 
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {

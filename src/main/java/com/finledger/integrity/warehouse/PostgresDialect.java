@@ -159,4 +159,24 @@ public class PostgresDialect implements WarehouseDialect {
     public int rawRowsPerStatement() {
         return 1;
     }
+
+    @Override
+    public String secondsBetween(String from, String to) {
+        return "cast(extract(epoch from (cast(" + to + " as timestamptz) - cast(" + from + " as timestamptz))) as bigint)";
+    }
+
+    @Override
+    public String normalizeReference(String expression) {
+        return "upper(regexp_replace(" + expression + ", '[^A-Za-z0-9]', '', 'g'))";
+    }
+
+    @Override
+    public String textType() {
+        return "text";
+    }
+
+    @Override
+    public String instantType() {
+        return "timestamptz";
+    }
 }

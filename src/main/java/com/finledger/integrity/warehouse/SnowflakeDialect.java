@@ -215,4 +215,19 @@ public class SnowflakeDialect implements WarehouseDialect {
     public int rawRowsPerStatement() {
         return 500;
     }
+
+    @Override
+    public String secondsBetween(String from, String to) {
+        return "datediff(second, cast(" + from + " as timestamp_tz), cast(" + to + " as timestamp_tz))";
+    }
+
+    @Override
+    public String normalizeReference(String expression) {
+        return "upper(regexp_replace(" + expression + ", '[^A-Za-z0-9]', ''))";
+    }
+
+    @Override
+    public String instantType() {
+        return "timestamp_tz";
+    }
 }

@@ -111,4 +111,17 @@ public interface WarehouseDialect {
 
     /** How many rows one {@link #insertRaw} statement should hold (a JDBC batch repeats the statement). */
     int rawRowsPerStatement();
+
+    /** Whole seconds from {@code from} to {@code to} (timestamps or dates), for match time windows. */
+    String secondsBetween(String from, String to);
+
+    /** A reference reduced to upper-case letters and digits, for the normalised-reference match strategy. */
+    String normalizeReference(String expression);
+
+    /** The SQL types of the reconciliation work table: text, whole number, exact decimal, instant. */
+    default String textType() {
+        return "varchar";
+    }
+
+    String instantType();
 }

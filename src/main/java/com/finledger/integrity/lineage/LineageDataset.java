@@ -1,0 +1,29 @@
+package com.finledger.integrity.lineage;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A dataset of the lineage graph, with the newest facets and schema fields any event gave it. */
+@Entity
+@Table(name = "lineage_dataset")
+public class LineageDataset extends PanacheEntityBase {
+
+    @Id
+    public Long id;
+    public String namespace;
+    public String name;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String facets;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String fields;
+}

@@ -1,0 +1,89 @@
+package com.finledger.integrity.lineage;
+
+import com.finledger.integrity.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/**
+ * Marquez's read API over our graph: namespaces, datasets and their versions, jobs and their runs.
+ * Names with slashes or colons are URL-encoded in the path, as Marquez's clients do.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.AUDITOR, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.ADMIN})
+public class MarquezResource {
+
+    @Inject
+    MarquezViews views;
+
+    @GET
+    @Path("namespaces")
+    public Map<String, Object> namespaces(@QueryParam("limit") @DefaultValue("100") int limit,
+                                          @QueryParam("offset") @DefaultValue("0") int offset) {
+        return views.namespaces(limit, offset);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}")
+    public Map<String, Object> namespace(@PathParam("namespace") String namespace) {
+        return views.namespace(namespace);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/datasets")
+    public Map<String, Object> datasets(@PathParam("namespace") String namespace,
+                                        @QueryParam("limit") @DefaultValue("100") int limit,
+                                        @QueryParam("offset") @DefaultValue("0") int offset) {
+        return views.datasets(namespace, limit, offset);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/datasets/{dataset}")
+    public Map<String, Object> dataset(@PathParam("namespace") String namespace, @PathParam("dataset") String dataset) {
+        return views.dataset(namespace, dataset);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/datasets/{dataset}/versions")
+    public Map<String, Object> versions(@PathParam("namespace") String namespace, @PathParam("dataset") String dataset,
+                                        @QueryParam("limit") @DefaultValue("100") int limit,
+                                        @QueryParam("offset") @DefaultValue("0") int offset) {
+        return views.datasetVersions(namespace, dataset, limit, offset);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/jobs")
+    public Map<String, Object> jobs(@PathParam("namespace") String namespace,
+                                    @QueryParam("limit") @DefaultValue("100") int limit,
+                                    @QueryParam("offset") @DefaultValue("0") int offset) {
+        return views.jobs(namespace, limit, offset);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/jobs/{job}")
+    public Map<String, Object> job(@PathParam("namespace") String namespace, @PathParam("job") String job) {
+        return views.job(namespace, job);
+    }
+
+    @GET
+    @Path("namespaces/{namespace}/jobs/{job}/runs")
+    public Map<String, Object> runs(@PathParam("namespace") String namespace, @PathParam("job") String job,
+                                    @QueryParam("limit") @DefaultValue("100") int limit,
+                                    @QueryParam("offset") @DefaultValue("0") int offset) {
+        return views.jobRuns(namespace, job, limit, offset);
+    }
+
+    @GET
+    @Path("jobs/runs/{id}")
+    public Map<String, Object> run(@PathParam("id") String id) {
+        return views.run(OpenLineageResource.uuid(id));
+    }
+}

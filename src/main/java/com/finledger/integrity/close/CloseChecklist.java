@@ -1,5 +1,8 @@
 package com.finledger.integrity.close;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.finledger.integrity.breaks.BreakCase;
 import com.finledger.integrity.catalog.Catalog;
 import com.finledger.integrity.catalog.CatalogService;
@@ -48,7 +51,15 @@ public class CloseChecklist {
 
     /** A partition's newest control totals at one layer. */
     public record PartitionTotal(String dataset, String partition, String layer, long rows, Long distinctKeys,
-                                 Long keyFingerprint, Amounts amounts) {
+                                 Long keyFingerprint, @JsonIgnore Amounts amounts) {
+
+        /** Minor units per currency as exact decimal strings. */
+        @JsonProperty("amounts")
+        public Map<String, String> amountsMinor() {
+            Map<String, String> out = new TreeMap<>();
+            amounts.asMap().forEach((c, v) -> out.put(c, v.toPlainString()));
+            return out;
+        }
 
         public String key() {
             return dataset + "/" + partition + "/" + layer;
@@ -56,7 +67,8 @@ public class CloseChecklist {
     }
 
     /** A layer's rows and amount in one currency, summed over the month's finance partitions. */
-    public record LayerTotal(String layer, String currency, BigDecimal amountMinor, long rows) {
+    public record LayerTotal(String layer, String currency, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amountMinor,
+                             long rows) {
     }
 
     public record OpenBreak(long id, String rule, String reason, String severity, LocalDate businessDate,
@@ -71,10 +83,12 @@ public class CloseChecklist {
                             List<LayerTotal> layerTotals, List<OpenBreak> openBreaks, Map<String, BigDecimal> atRisk,
                             List<Exception> exceptions) {
 
+        @JsonIgnore
         public List<Item> blocking() {
             return items.stream().filter(Item::blocking).toList();
         }
 
+        @JsonIgnore
         public boolean clear() {
             return blocking().isEmpty();
         }
@@ -141,8 +155,8 @@ public class CloseChecklist {
             String href = "/readiness/" + w[0] + "/" + w[1];
             PartitionReadiness r = found.get(w[0] + "/" + w[1]);
             if (r == null) {
-                items.add(new Item(w[0], w[1], "MISSING", "Not evaluated", true,
-                        "no readiness recorded for this business date", href));
+                // nothing arrived nor was expected for this dataset on that date (an expected file that is
+                // missing creates its partition, which then blocks)
                 continue;
             }
             boolean usable = r.state().usable();

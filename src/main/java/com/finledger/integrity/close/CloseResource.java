@@ -31,6 +31,9 @@ public class CloseResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    CloseReruns reruns;
+
     public record PeriodView(String period, String state, String stateLabel, int signoffRound, String signedOffBy,
                              Instant signedOffAt, String signoffNote, String approvedBy, Instant approvedAt,
                              String rejectedBy, Instant rejectedAt, String rejectionReason, String reopenRequestedBy,
@@ -137,6 +140,53 @@ public class CloseResource {
                 "no evidence pack for " + month + " yet: it is sealed when the period is approved"));
         return Response.ok(e.archive).header("Content-Disposition", "attachment; filename=\"finledger-close-" + p.period
                 + "-round-" + p.signoffRound + ".zip\"").header("X-Evidence-Seal", e.sealSha256).build();
+    }
+
+    public record RerunView(long id, String period, int signoffRound, String state, int stepsDone, int stepsTotal,
+                            int percent, String step, String requestedBy, Instant requestedAt, Instant startedAt,
+                            Instant finishedAt, Long rerunMillis, int attempts, com.fasterxml.jackson.databind.JsonNode result,
+                            String error) {
+
+        static RerunView of(CloseRerun r, String period) {
+            try {
+                return new RerunView(r.id, period, r.signoffRound, r.state.name(), r.stepsDone, r.stepsTotal, r.percent(),
+                        r.stepLabel, r.requestedBy, r.requestedAt, r.startedAt, r.finishedAt, r.rerunMillis, r.attempts,
+                        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.result == null ? "{}" : r.result), r.error);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Rebuilds the signed month from its pinned raw objects into scratch schemas and compares (a job; poll it). */
+    @POST
+    @Path("{period}/reruns")
+    @RolesAllowed({Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.ADMIN})
+    public Response startRerun(@PathParam("period") String period) {
+        YearMonth month = CloseService.month(period);
+        CloseRerun r = reruns.start(month, me());
+        return Response.status(Response.Status.ACCEPTED).entity(RerunView.of(reruns.find(r.id), month.toString()))
+                .header("Location", "/api/v1/close/" + month + "/reruns/" + r.id).build();
+    }
+
+    @GET
+    @Path("{period}/reruns/{id: [0-9]+}")
+    public RerunView rerun(@PathParam("period") String period, @PathParam("id") long id) {
+        YearMonth month = CloseService.month(period);
+        CloseRerun r = reruns.find(id);
+        if (r.periodId != service.find(month).id) {
+            throw new java.util.NoSuchElementException("rerun " + id + " is not a rerun of " + month);
+        }
+        return RerunView.of(r, month.toString());
+    }
+
+    @GET
+    @Path("{period}/reruns/latest")
+    public RerunView latestRerun(@PathParam("period") String period) {
+        YearMonth month = CloseService.month(period);
+        CloseRerun r = reruns.latest(service.find(month).id)
+                .orElseThrow(() -> new java.util.NoSuchElementException("no rerun of " + month + " yet"));
+        return RerunView.of(r, month.toString());
     }
 
     /** Checks an evidence archive as the documented offline command does. */

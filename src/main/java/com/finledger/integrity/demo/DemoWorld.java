@@ -207,6 +207,8 @@ public class DemoWorld {
                     + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot, "
                     + "partner_file, intake_rejected_message, partner_file_expectation, break_event, break_case, match_run");
             s.execute("drop schema if exists recon cascade");
+            // month-end closes of the old world (the audit log keeps their history)
+            s.execute("truncate close_rerun, close_evidence, close_pinned_object, close_signed_total, close_event, close_period");
         }
     }
 

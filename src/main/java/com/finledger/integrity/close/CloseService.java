@@ -4,7 +4,11 @@ import com.finledger.integrity.audit.AuditLog;
 import com.finledger.integrity.close.ClosePeriod.State;
 import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.platform.Sha256;
+import com.finledger.integrity.readiness.PartitionChangeRequested;
 import com.finledger.integrity.readiness.PartitionDataArrived;
+import com.finledger.integrity.readiness.PartitionTotalsComputed;
+import com.finledger.integrity.controls.Amounts;
+import com.finledger.integrity.controls.ControlTotal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -18,11 +22,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -220,24 +227,70 @@ public class CloseService {
      * numbers stay as they were; the checklist shows the new ones beside them.
      */
     void onDataArrived(@Observes PartitionDataArrived e) {
-        if (e.partition().length() < 10) {
+        Optional<String> month = periodOf(e.dataset(), e.partition());
+        if (month.isEmpty()) {
             return;
         }
-        LocalDate date;
-        try {
-            date = LocalDate.parse(e.partition().substring(0, 10));
-        } catch (DateTimeParseException ex) {
-            return;
-        }
-        Set<String> relevant = new TreeSet<>(checklist.financeDatasets());
-        relevant.addAll(checklist.rawDatasets());
-        if (!relevant.contains(e.dataset())) {
-            return;
-        }
-        String period = YearMonth.from(date).toString();
+        String period = month.get();
         String cause = "late data for " + e.dataset() + " " + e.partition() + ": " + e.what();
+        flag(e.connection(), period, e.actor(), "late_data", cause, Map.of("dataset", e.dataset(), "partition",
+                e.partition()), true);
+    }
+
+    /**
+     * An evaluation stored a finance partition's control totals: if its month is signed or closed and any layer's
+     * totals differ from the signed ones (rows, distinct keys, key fingerprint, amounts), the month asks to be
+     * reopened, naming the layer and what moved.
+     */
+    void onTotalsComputed(@Observes PartitionTotalsComputed e) {
+        if (!checklist.financeDatasets().contains(e.dataset()) || e.partition().contains("T")) {
+            return;
+        }
+        Optional<String> month = periodOf(e.dataset(), e.partition());
+        if (month.isEmpty()) {
+            return;
+        }
         try {
             Connection c = e.connection();
+            List<Object[]> found = Jdbc.query(c, "select id, state, signoff_round from close_period where period = ?",
+                    List.of(month.get()), rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3)});
+            if (found.isEmpty() || !List.of("SIGNED_OFF", "CLOSED").contains((String) found.get(0)[1])) {
+                return;
+            }
+            Map<String, String> signed = new TreeMap<>();
+            Jdbc.query(c, """
+                    select layer, row_count, distinct_keys, key_fingerprint, amounts::text from close_signed_total
+                    where period_id = ? and signoff_round = ? and dataset = ? and partition_key = ?""",
+                    List.of(found.get(0)[0], found.get(0)[2], e.dataset(), e.partition()), rs -> signed.put(rs.getString(1),
+                            rs.getLong(2) + " rows, " + rs.getObject(3) + " keys, fingerprint " + rs.getObject(4) + ", "
+                                    + Amounts.fromJson(rs.getString(5)).toJson()));
+            List<String> moved = new ArrayList<>();
+            for (ControlTotal t : e.totals()) {
+                String was = signed.get(t.layer());
+                Amounts amounts = t.amounts() == null ? t.rowAmounts() : t.amounts();
+                String now = t.rowCount() + " rows, " + t.distinctKeys() + " keys, fingerprint " + t.keyFingerprint() + ", "
+                        + amounts.toJson();
+                if (was != null && !was.equals(now)) {
+                    moved.add(t.layer() + " (signed " + was + "; now " + now + ")");
+                }
+            }
+            if (!moved.isEmpty()) {
+                flag(c, month.get(), e.actor(), "totals_changed", "control totals of " + e.dataset() + " " + e.partition()
+                        + " differ from the signed ones: " + String.join("; ", moved),
+                        Map.of("dataset", e.dataset(), "partition", e.partition()), false);
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("cannot compare with the signed totals of " + month.get() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Inside the caller's transaction: a signed or closed month becomes REOPEN_REQUESTED with the cause; one
+     * already waiting for a reopen records the further cause when {@code alsoWhenRequested}.
+     */
+    private void flag(Connection c, String period, String actor, String kind, String cause, Map<String, ?> more,
+                      boolean alsoWhenRequested) {
+        try {
             List<Object[]> found = Jdbc.query(c, "select id, state, signoff_round from close_period where period = ? for update",
                     List.of(period), rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3)});
             if (found.isEmpty()) {
@@ -245,11 +298,10 @@ public class CloseService {
             }
             long id = (Long) found.get(0)[0];
             State state = State.valueOf((String) found.get(0)[1]);
-            if (state == State.OPEN) {
+            if (state == State.OPEN || (state == State.REOPEN_REQUESTED && !alsoWhenRequested)) {
                 return;
             }
             Instant now = clock.instant();
-            String actor = e.actor();
             if (state == State.SIGNED_OFF || state == State.CLOSED) {
                 Jdbc.update(c, """
                         update close_period set state = 'REOPEN_REQUESTED', reopen_from_state = ?, reopen_requested_by = ?,
@@ -259,14 +311,51 @@ public class CloseService {
             String to = State.REOPEN_REQUESTED.name();
             Jdbc.update(c, """
                     insert into close_event (period_id, occurred_at, actor, kind, from_state, to_state, reason)
-                    values (?, ?, ?, 'late_data', ?, ?, ?)""", List.of(id, Timestamp.from(now), actor, state.name(), to, cause));
-            auditLog.append(c, actor, "close.late_data", SUBJECT, period, cause,
-                    Map.of("dataset", e.dataset(), "partition", e.partition(), "from", state.name(), "to", to,
-                            "round", found.get(0)[2]));
+                    values (?, ?, ?, ?, ?, ?, ?)""", List.of(id, Timestamp.from(now), actor, kind, state.name(), to, cause));
+            Map<String, Object> details = new LinkedHashMap<>(more);
+            details.put("from", state.name());
+            details.put("to", to);
+            details.put("round", found.get(0)[2]);
+            auditLog.append(c, actor, "close." + kind, SUBJECT, period, cause, details);
             LOG.warnf("close period %s: %s (%s → %s)", period, cause, state, to);
         } catch (SQLException ex) {
             throw new IllegalStateException("cannot flag close period " + period + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** A signed or closed month is read-only: an override of one of its partitions waits for a granted reopen. */
+    void onChangeRequested(@Observes PartitionChangeRequested e) {
+        Optional<String> period = periodOf(e.dataset(), e.partition());
+        if (period.isEmpty()) {
+            return;
+        }
+        try {
+            List<String> state = Jdbc.query(e.connection(), "select state from close_period where period = ?",
+                    List.of(period.get()), rs -> rs.getString(1));
+            if (!state.isEmpty() && State.valueOf(state.get(0)).locked()) {
+                throw new IllegalStateException("the month " + period.get() + " is " + State.valueOf(state.get(0)).label()
+                        .toLowerCase() + ": its numbers are signed, so " + e.what() + " of " + e.dataset() + " "
+                        + e.partition() + " waits until a reopen is granted");
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("cannot read close period " + period.get() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The month a partition of a dataset the close covers belongs to. */
+    private Optional<String> periodOf(String dataset, String partition) {
+        if (partition.length() < 10) {
+            return Optional.empty();
+        }
+        LocalDate date;
+        try {
+            date = LocalDate.parse(partition.substring(0, 10));
+        } catch (DateTimeParseException ex) {
+            return Optional.empty();
+        }
+        Set<String> relevant = new TreeSet<>(checklist.financeDatasets());
+        relevant.addAll(checklist.rawDatasets());
+        return relevant.contains(dataset) ? Optional.of(YearMonth.from(date).toString()) : Optional.empty();
     }
 
     private int pin(ClosePeriod p, YearMonth month) {

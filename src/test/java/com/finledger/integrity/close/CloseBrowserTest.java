@@ -107,10 +107,10 @@ class CloseBrowserTest {
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true))) {
             Page page = context.newPage();
             signIn(page, "preparer");
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Close")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Close").setExact(true)).click());
             assertEquals("Month-end close · FinLedger Integrity", page.title());
             assertEquals("Not started", page.getByTestId("close-state-" + period).textContent());
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(period)).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(period)).click());
 
             assertTrue(page.getByTestId("sign-off-blocked").isVisible());
             assertEquals(0, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign off")).count());
@@ -139,10 +139,10 @@ class CloseBrowserTest {
             page.reload();
             assertEquals(0, page.locator("#checklist tr[data-blocking=true]").count());
             page.getByLabel("Note").fill("November; exception: the missing settlement");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign off")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign off")).click());
             assertEquals("Signed off, awaiting approval", page.getByTestId("close-state").textContent());
             assertTrue(page.getByTestId("own-sign-off").isVisible());
-            assertEquals(0, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve")).count(),
+            assertEquals(0, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve").setExact(true)).count(),
                     "no approve button on one's own sign-off");
             // forging the approve form is refused on the server
             String csrfName = page.locator("form.logout input[type=hidden]").getAttribute("name");
@@ -152,16 +152,16 @@ class CloseBrowserTest {
             assertEquals(403, forged.status(), forged.text());
             page.reload();
             assertEquals("Signed off, awaiting approval", page.getByTestId("close-state").textContent());
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click());
 
             signIn(page, "approver");
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Close")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Close").setExact(true)).click());
             assertEquals("Signed off, awaiting approval", page.getByTestId("close-state-" + period).textContent());
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(period)).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(period)).click());
             assertEquals(0, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign off")).count(),
                     "an approver does not sign off");
             page.locator("form[action$='/approve'] input[name=text]").fill("agreed with the bank statement");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Approve").setExact(true)).click());
             assertEquals("Closed (approved)", page.getByTestId("close-state").textContent());
             assertTrue(page.getByTestId("signed-off").textContent().startsWith("preparer at "));
             assertTrue(page.getByTestId("approved").textContent().startsWith("approver at "));
@@ -172,7 +172,7 @@ class CloseBrowserTest {
             assertTrue(v.valid(), v.problems().toString());
             assertEquals(page.getByTestId("evidence-seal").textContent(), v.seal());
 
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rerun the month")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rerun the month")).click());
             assertTrue(page.locator("#rerun-progress").isVisible());
             page.waitForSelector("[data-testid=rerun-state]:text('REPRODUCED')",
                     new Page.WaitForSelectorOptions().setTimeout(240_000));
@@ -183,7 +183,7 @@ class CloseBrowserTest {
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "close-approved.png"))
                     .setFullPage(true));
 
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("← Month-end close")).click();
+            page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("← Month-end close")).click());
             assertEquals("Closed (approved)", page.getByTestId("close-state-" + period).textContent());
             assertTrue(page.locator("#close-months tr[data-period='" + period + "']").textContent().contains("preparer"));
         }

@@ -277,12 +277,15 @@ class CloseOnDemoWorldTest {
         JsonNode partitions = done.at("/result/comparison/partitions");
         assertEquals(JSON.readTree(as("auditor").get(api).then().extract().asString()).path("checklist").path("items").size(),
                 partitions.size(), "every finance partition compared");
+        long rebuilt = 0;
         for (JsonNode p : partitions) {
             assertTrue(p.get("same").asBoolean(), p.toString());
             assertEquals(p.at("/signed/key_fingerprint").asLong(), p.at("/rerun/key_fingerprint").asLong());
             assertEquals(p.at("/signed/rows").asLong(), p.at("/rerun/rows").asLong());
-            assertTrue(p.at("/rerun/rows").asLong() > 0, "the rebuild is not empty: " + p);
+            assertEquals(p.at("/signed/amounts"), p.at("/rerun/amounts"));
+            rebuilt += p.at("/rerun/rows").asLong();
         }
+        assertTrue(rebuilt > 1000, "the month was rebuilt, not compared empty: " + rebuilt + " rows");
         assertEquals(0, done.at("/result/objects/problems").size());
         assertTrue(done.at("/result/objects/objects").asInt() > 0);
         assertEquals(List.of(), Jdbc.query(dataSource, "select nspname from pg_namespace where nspname like 'rerun_" + id + "_%'",
@@ -389,9 +392,51 @@ class CloseOnDemoWorldTest {
         // the evidence of the closed round stays downloadable as sealed
         assertEquals(seal(archive), seal(as("auditor").get(api + "/evidence").then().statusCode(200).extract().asByteArray()));
 
+        // the month is read-only until the reopen is granted: the re-blocked partition cannot be overridden
+        String partition = "/api/v1/readiness/ledger_settlements/" + date();
+        as("auditor").get(partition).then().statusCode(200).body("state", equalTo("BLOCKED"));
+        as("preparer").body("{\"reason\": \"same exception as before\"}").post(partition + "/overrides").then()
+                .statusCode(409).body("detail", containsString("waits until a reopen is granted"));
+
         as("approver").body("{\"reason\": \"the late settlement change must be in November\"}").post(api + "/reopen/approve")
                 .then().statusCode(200).body("state", equalTo("OPEN"));
+        overrideAfterReopen = as("preparer").body("{\"reason\": \"same exception as before\"}").post(partition + "/overrides")
+                .then().statusCode(201).extract().path("id");
         as("preparer").body("{}").post(api + "/approve").then().statusCode(403);
+    }
+
+    static int overrideAfterReopen;
+
+    @Test
+    @Order(9)
+    void aReEvaluationWhoseTotalsDifferFromTheSignedOnesAsksToReopen() throws Exception {
+        world();
+        String api = "/api/v1/close/" + period();
+        as("approver").body("{\"reason\": \"the late change is booked\"}").post("/api/v1/overrides/" + overrideAfterReopen
+                + "/approve").then().statusCode(200);
+        as("preparer").body("{\"note\": \"November again, with the late change\"}").post(api + "/sign-off").then()
+                .statusCode(200).body("signoffRound", equalTo(3));
+        as("approver").body("{}").post(api + "/approve").then().statusCode(200).body("state", equalTo("CLOSED"));
+
+        // an evaluation that finds what was signed changes nothing
+        as("pipeline").post("/api/v1/readiness/bank_settlement_lines/" + date() + "/evaluations").then().statusCode(200);
+        as("auditor").get(api).then().statusCode(200).body("period.state", equalTo("CLOSED"));
+
+        // someone edits STAGING behind the pipeline's back; the next evaluation sees it
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    update staging.ledger_settlements set amount_minor = amount_minor + 1
+                    where settlement_id = (select min(settlement_id) from staging.ledger_settlements where business_date = '%s')"""
+                    .formatted(date()));
+        }
+        as("pipeline").post("/api/v1/readiness/ledger_settlements/" + date() + "/evaluations").then().statusCode(200);
+        JsonNode after = JSON.readTree(as("auditor").get(api).then().statusCode(200).extract().asString());
+        assertEquals("REOPEN_REQUESTED", after.at("/period/state").asText());
+        String cause = after.at("/period/reopenCause").asText();
+        assertTrue(cause.startsWith("control totals of ledger_settlements " + date() + " differ from the signed ones: staging"),
+                cause);
+        assertTrue(auditLog.page(CloseService.SUBJECT, period(), Long.MAX_VALUE, 3).stream()
+                .anyMatch(e -> e.action().equals("close.totals_changed")));
     }
 
     static String seal(byte[] zip) throws Exception {

@@ -87,7 +87,7 @@ public class ClosePages {
         for (String m : Jdbc.query(dataSource, """
                 select distinct left(partition_key, 7) from partition_readiness
                 where dataset = any(?::text[]) and partition_key not like '%T%'""",
-                List.of(checklist.financeDatasets().toArray(String[]::new)), rs -> rs.getString(1))) {
+                List.of((Object) checklist.financeDatasets().toArray(String[]::new)), rs -> rs.getString(1))) {
             months.put(m, new MonthRow(m, "NOT_STARTED", "Not started", "status-neutral", null, null, null, null, null));
         }
         for (ClosePeriod p : ClosePeriod.newestFirst()) {

@@ -108,7 +108,7 @@ class CloseBrowserTest {
             Page page = context.newPage();
             signIn(page, "preparer");
             page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Close").setExact(true)).click());
-            assertEquals("Month-end close · FinLedger Integrity", page.title());
+            assertEquals("Month-end close · FinLedger Integrity", page.title(), page.url() + "\n" + page.content());
             assertEquals("Not started", page.getByTestId("close-state-" + period).textContent());
             page.waitForNavigation(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(period)).click());
 

@@ -403,17 +403,15 @@ public class CloseService {
 
     private void step(ClosePeriod p, String actor, String kind, State from, State to, String reason, Map<String, ?> details) {
         Instant now = clock.instant();
-        if (to != null || from != null) {
-            CloseEvent e = new CloseEvent();
-            e.periodId = p.id;
-            e.occurredAt = now;
-            e.actor = actor;
-            e.kind = kind;
-            e.fromState = from == null ? null : from.name();
-            e.toState = to == null ? null : to.name();
-            e.reason = reason;
-            e.persist();
-        }
+        CloseEvent event = new CloseEvent();
+        event.periodId = p.id;
+        event.occurredAt = now;
+        event.actor = actor;
+        event.kind = kind;
+        event.fromState = from == null ? null : from.name();
+        event.toState = to == null ? null : to.name();
+        event.reason = reason;
+        event.persist();
         Map<String, Object> all = new LinkedHashMap<>(details);
         if (from != null) {
             all.put("from", from.name());

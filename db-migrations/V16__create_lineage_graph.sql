@@ -1,11 +1,11 @@
 -- The lineage graph, projected from lineage_event (the raw events stay the truth; this can be rebuilt
 -- from them). Every value here is a function of the set of events received, not of their order:
 -- first/last times are least/greatest, "latest" values are picked by (event time, content hash).
+-- A namespace row is only ever inserted (every event names one; updating a shared row per event would
+-- serialise all writers); its first and last times are read from its datasets and jobs.
 create table lineage_namespace (
     id          bigserial   primary key,
-    name        text        not null unique,
-    created_at  timestamptz not null,
-    updated_at  timestamptz not null
+    name        text        not null unique
 );
 
 create table lineage_dataset (
@@ -24,6 +24,7 @@ create table lineage_dataset (
     unique (namespace, name)
 );
 create index lineage_dataset_name on lineage_dataset (lower(name) text_pattern_ops);
+create index lineage_dataset_times on lineage_dataset (namespace, created_at, updated_at);
 
 create table lineage_job (
     id           bigserial   primary key,
@@ -37,6 +38,7 @@ create table lineage_job (
     unique (namespace, name)
 );
 create index lineage_job_name on lineage_job (lower(name) text_pattern_ops);
+create index lineage_job_times on lineage_job (namespace, created_at, updated_at);
 
 -- One row per OpenLineage run. The state is the event with the highest (rank, time, hash), where a
 -- terminal COMPLETE/FAIL/ABORT outranks RUNNING, which outranks START: a COMPLETE that arrives before

@@ -140,7 +140,7 @@ public class LineageEvents {
                     ps.setArray(6, texts(c, unique.stream().map(OpenLineageEvent::jobNamespace)));
                     ps.setArray(7, texts(c, unique.stream().map(OpenLineageEvent::jobName)));
                     ps.setArray(8, texts(c, unique.stream().map(OpenLineageEvent::producer)));
-                    ps.setArray(9, texts(c, unique.stream().map(e -> e.json().toString())));
+                    ps.setArray(9, texts(c, unique.stream().map(OpenLineageEvent::canonical)));
                     ps.setArray(10, texts(c, unique.stream().map(e -> e.kind().name())));
                     ps.setArray(11, texts(c, unique.stream().map(OpenLineageEvent::sha256)));
                     ps.setArray(12, c.createArrayOf("integer", unique.stream()

@@ -103,12 +103,13 @@ public class LineageGraph {
         boolean depthCut = requestedDepth > depth;
         int maxNodes = config.maxNodes();
         Map<Long, Integer> found = new HashMap<>();
+        Map<Long, String[]> datasets = new HashMap<>();
+        Map<Long, String[]> jobs = new HashMap<>();
+        List<long[]> hops = new ArrayList<>();
         boolean truncated = false;
         for (Direction d : direction == Direction.BOTH ? List.of(Direction.UPSTREAM, Direction.DOWNSTREAM)
                 : List.of(direction)) {
-            Walked w = datasets(c, start, d, depth, maxNodes);
-            truncated |= w.truncated();
-            w.depths().forEach((id, dd) -> found.merge(id, dd, Math::min));
+            truncated |= walk(c, start, d, depth, maxNodes, found, datasets, jobs, hops);
         }
         if (found.size() > maxNodes) {
             truncated = true;
@@ -118,102 +119,58 @@ public class LineageGraph {
             found.clear();
             keep.forEach(e -> found.put(e.getKey(), e.getValue()));
         }
-        Long[] ids = found.keySet().toArray(Long[]::new);
-        Map<Long, String[]> datasets = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select id, namespace, name from lineage_dataset where id = any(?)")) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    datasets.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
-                }
-            }
-        }
-        // jobs between found datasets: for upstream those writing a dataset that was still expanded,
-        // for downstream those reading one; each with its edges to found datasets
-        Map<String, GraphNode> nodes = new LinkedHashMap<>();
+        // edges between kept nodes: a job and the dataset it writes or reads
         TreeSet<String> edgeKeys = new TreeSet<>();
         List<GraphEdge> edges = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                with hop as (
-                    select distinct h.job_id from lineage_job_io h
-                    join unnest(?::bigint[], ?::int[]) as f(dataset_id, depth) on f.dataset_id = h.dataset_id
-                    where f.depth < ? and ((? and h.direction = 'O') or (? and h.direction = 'I'))
-                    limit ?
-                )
-                select j.id, j.namespace, j.name, io.direction, io.dataset_id
-                from hop join lineage_job j on j.id = hop.job_id
-                join lineage_job_io io on io.job_id = hop.job_id and io.dataset_id = any(?)""")) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            ps.setArray(2, c.createArrayOf("integer", found.keySet().stream().map(found::get).toArray()));
-            ps.setInt(3, depth);
-            ps.setBoolean(4, direction != Direction.DOWNSTREAM);
-            ps.setBoolean(5, direction != Direction.UPSTREAM);
-            ps.setInt(6, maxNodes);
-            ps.setArray(7, c.createArrayOf("bigint", ids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String job = jobId(rs.getString(2), rs.getString(3));
-                    long dataset = rs.getLong(5);
-                    String[] d = datasets.get(dataset);
-                    String ds = datasetId(d[0], d[1]);
-                    nodes.computeIfAbsent(job, k -> {
-                        try {
-                            return new GraphNode(job, "JOB", rs.getString(2), rs.getString(3), null, -1, List.of(),
-                                    List.of());
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-                    boolean reads = rs.getString(4).equals("I");
-                    String origin = reads ? ds : job;
-                    String destination = reads ? job : ds;
-                    if (edgeKeys.add(origin + "\u0000" + destination)) {
-                        edges.add(new GraphEdge(origin, destination, reads ? "read by" : "writes"));
-                    }
-                }
+        Map<String, Integer> jobDepth = new HashMap<>();
+        for (long[] h : hops) {
+            if (!found.containsKey(h[1])) {
+                continue;
+            }
+            String[] j = jobs.get(h[0]);
+            String job = jobId(j[0], j[1]);
+            String[] d = datasets.get(h[1]);
+            String ds = datasetId(d[0], d[1]);
+            boolean reads = h[2] == 1;
+            String origin = reads ? ds : job;
+            String destination = reads ? job : ds;
+            jobDepth.merge(job, found.get(h[1]), Math::min);
+            if (edgeKeys.add(origin + "\u0000" + destination)) {
+                edges.add(new GraphEdge(origin, destination, reads ? "read by" : "writes"));
             }
         }
+        Long[] ids = found.keySet().toArray(Long[]::new);
         Map<Long, List<LineageQuality.PartitionState>> states = withQuality ? partitions(c, ids) : Map.of();
-        List<GraphNode> datasetNodes = new ArrayList<>();
+        List<GraphNode> all = new ArrayList<>();
         for (Map.Entry<Long, Integer> e : found.entrySet()) {
             String[] d = datasets.get(e.getKey());
-            datasetNodes.add(new GraphNode(datasetId(d[0], d[1]), "DATASET", d[0], d[1], null, e.getValue(),
+            all.add(new GraphNode(datasetId(d[0], d[1]), "DATASET", d[0], d[1], null, e.getValue(),
                     states.getOrDefault(e.getKey(), List.of()), List.of()));
         }
-        datasetNodes.sort(Comparator.comparingInt(GraphNode::depth).thenComparing(GraphNode::id));
-        List<GraphNode> all = new ArrayList<>(datasetNodes);
-        // a job sits one step past its nearest dataset
-        Map<String, Integer> jobDepth = new HashMap<>();
-        Map<String, Integer> dsDepth = new HashMap<>();
-        datasetNodes.forEach(n -> dsDepth.put(n.id(), n.depth()));
-        for (GraphEdge e : edges) {
-            String job = e.origin().startsWith("job:") ? e.origin() : e.destination();
-            String ds = job.equals(e.origin()) ? e.destination() : e.origin();
-            jobDepth.merge(job, dsDepth.getOrDefault(ds, 0), Math::min);
-        }
-        for (GraphNode j : nodes.values().stream().sorted(Comparator.comparing(GraphNode::id)).toList()) {
-            all.add(new GraphNode(j.id(), j.type(), j.namespace(), j.name(), null, jobDepth.getOrDefault(j.id(), 0),
-                    List.of(), List.of()));
-        }
+        all.sort(Comparator.comparingInt(GraphNode::depth).thenComparing(GraphNode::id));
+        Map<String, String[]> jobNames = new java.util.TreeMap<>();
+        jobs.values().forEach(j -> jobNames.put(jobId(j[0], j[1]), j));
+        jobNames.forEach((id, j) -> {
+            if (jobDepth.containsKey(id)) {
+                all.add(new GraphNode(id, "JOB", j[0], j[1], null, jobDepth.get(id), List.of(), List.of()));
+            }
+        });
+        edges.sort(Comparator.comparing(GraphEdge::origin).thenComparing(GraphEdge::destination));
         return new Graph(rootId, direction.name(), depth, depthCut, truncated, maxNodes,
                 withQuality ? withBlockedUpstream(all, edges) : all, edges);
     }
 
-    record Walked(Map<Long, Integer> depths, boolean truncated) {
-    }
-
     /**
-     * The datasets reachable from the start within the depth, each at its least depth: one recursive
-     * query over lineage_job_io (two index lookups a step), cut at a row cap so that a wide graph
-     * costs no more than the cap.
+     * One direction in one statement: a recursive walk over lineage_job_io (two index lookups a step)
+     * with a depth cap and a row cap (so a wide graph costs no more than the cap), then the jobs
+     * between the datasets found, with names. Returns whether the row cap cut the walk.
      */
-    Walked datasets(Connection c, List<Long> start, Direction direction, int depth, int maxNodes) throws SQLException {
-        String from = direction == Direction.UPSTREAM ? "O" : "I";
-        String to = direction == Direction.UPSTREAM ? "I" : "O";
+    private boolean walk(Connection c, List<Long> start, Direction direction, int depth, int maxNodes,
+                         Map<Long, Integer> found, Map<Long, String[]> datasets, Map<Long, String[]> jobs,
+                         List<long[]> hops) throws SQLException {
+        boolean up = direction == Direction.UPSTREAM;
         int rowCap = maxNodes * 4 + 1;
-        Map<Long, Integer> depths = new HashMap<>();
-        long rows = 0;
+        long walked = 0;
         try (PreparedStatement ps = c.prepareStatement("""
                 with recursive walk(dataset_id, depth) as (
                     select s, 0 from unnest(?::bigint[]) as s
@@ -223,21 +180,52 @@ public class LineageGraph {
                     join lineage_job_io hop on hop.dataset_id = w.dataset_id and hop.direction = ?
                     join lineage_job_io nxt on nxt.job_id = hop.job_id and nxt.direction = ?
                     where w.depth < ?
+                ),
+                capped as materialized (select dataset_id, depth from walk limit ?),
+                found as materialized (select dataset_id, min(depth) as depth from capped group by dataset_id),
+                hops as (
+                    select hop.job_id, hop.dataset_id as near, f2.dataset_id as far
+                    from found f
+                    join lineage_job_io hop on hop.dataset_id = f.dataset_id and hop.direction = ? and f.depth < ?
+                    left join lineage_job_io nxt on nxt.job_id = hop.job_id and nxt.direction = ?
+                    left join found f2 on f2.dataset_id = nxt.dataset_id
                 )
-                select dataset_id, depth from walk limit ?""")) {
+                select 'D', f.dataset_id, f.depth, d.namespace, d.name, (select count(*) from capped)
+                from found f join lineage_dataset d on d.id = f.dataset_id
+                union all
+                select 'J', h.job_id, h.near, j.namespace, j.name, h.far
+                from (select distinct job_id, near, far from hops) h join lineage_job j on j.id = h.job_id""")) {
+            String near = up ? "O" : "I";
+            String far = up ? "I" : "O";
             ps.setArray(1, c.createArrayOf("bigint", start.toArray()));
-            ps.setString(2, from);
-            ps.setString(3, to);
+            ps.setString(2, near);
+            ps.setString(3, far);
             ps.setInt(4, depth);
             ps.setInt(5, rowCap);
+            ps.setString(6, near);
+            ps.setInt(7, depth);
+            ps.setString(8, far);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows++;
-                    depths.merge(rs.getLong(1), rs.getInt(2), Math::min);
+                    long id = rs.getLong(2);
+                    if (rs.getString(1).equals("D")) {
+                        found.merge(id, rs.getInt(3), Math::min);
+                        datasets.put(id, new String[] {rs.getString(4), rs.getString(5)});
+                        walked = rs.getLong(6);
+                    } else {
+                        jobs.put(id, new String[] {rs.getString(4), rs.getString(5)});
+                        long nearDataset = rs.getLong(3);
+                        // upstream: the job writes the near dataset and reads the far one; downstream the reverse
+                        hops.add(new long[] {id, nearDataset, up ? 0 : 1});
+                        long farDataset = rs.getLong(6);
+                        if (!rs.wasNull()) {
+                            hops.add(new long[] {id, farDataset, up ? 1 : 0});
+                        }
+                    }
                 }
             }
         }
-        return new Walked(depths, rows >= rowCap || depths.size() > maxNodes);
+        return walked >= rowCap;
     }
 
     /** Per dataset: the newest partition of each catalog dataset that runs writing it built. */

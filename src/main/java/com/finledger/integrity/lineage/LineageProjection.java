@@ -320,18 +320,13 @@ final class LineageProjection {
     void write(Connection c) throws SQLException {
         if (!namespaces.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_namespace (name, created_at, updated_at)
-                    select * from unnest(?::text[], ?::timestamptz[], ?::timestamptz[])
-                    on conflict (name) do update set created_at = least(lineage_namespace.created_at, excluded.created_at),
-                        updated_at = greatest(lineage_namespace.updated_at, excluded.updated_at)""")) {
+                    insert into lineage_namespace (name) select * from unnest(?::text[]) on conflict (name) do nothing""")) {
                 ps.setArray(1, texts(c, namespaces.keySet().stream().toList()));
-                ps.setArray(2, times(c, namespaces.values().stream().map(n -> n.created).toList()));
-                ps.setArray(3, times(c, namespaces.values().stream().map(n -> n.updated).toList()));
                 ps.executeUpdate();
             }
         }
-        Map<Key, Long> datasetIds = upsertNodes(c, "lineage_dataset", datasets, true);
-        Map<Key, Long> jobIds = upsertNodes(c, "lineage_job", jobs, false);
+        Map<Key, Long> datasetIds = insertNodes(c, "lineage_dataset", datasets, true);
+        Map<Key, Long> jobIds = insertNodes(c, "lineage_job", jobs, false);
         if (!runs.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into lineage_run as r (run_uuid, job_id, state, state_rank, state_time, state_sha, created_at,
@@ -451,9 +446,13 @@ final class LineageProjection {
                 ps.executeUpdate();
             }
         }
+        // last: what changed on shared dataset and job rows, so their row locks are held only until commit
+        updateNodes(c, "lineage_dataset", datasets, true);
+        updateNodes(c, "lineage_job", jobs, false);
     }
 
-    private Map<Key, Long> upsertNodes(Connection c, String table, TreeMap<Key, Node> nodes, boolean withFields)
+    /** Inserts the nodes not there yet (no lock on existing rows) and returns every node's id. */
+    private Map<Key, Long> insertNodes(Connection c, String table, TreeMap<Key, Node> nodes, boolean withFields)
             throws SQLException {
         Map<Key, Long> ids = new HashMap<>();
         if (nodes.isEmpty()) {
@@ -461,33 +460,20 @@ final class LineageProjection {
         }
         String fieldsColumns = withFields ? ", fields, fields_time, fields_sha" : "";
         String fieldsValues = withFields ? ", fl::jsonb, flt, fls" : "";
-        String fieldsUpdate = withFields ? ", fields = %s, fields_time = %s, fields_sha = %s".formatted(
-                pick("t", "fields", "fields"), pick("t", "fields", "fields_time"), pick("t", "fields", "fields_sha")) : "";
-        String sql = """
-                insert into %1$s as t (namespace, name, created_at, updated_at, facets, facets_time, facets_sha%2$s)
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into %1$s (namespace, name, created_at, updated_at, facets, facets_time, facets_sha%2$s)
                 select n, m, ca, ua, coalesce(f::jsonb, '{}'), ft, fs%3$s
                 from unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::timestamptz[],
                             ?::text[], ?::text[], ?::timestamptz[], ?::text[]) as x(n, m, ca, ua, f, ft, fs, fl, flt, fls)
-                on conflict (namespace, name) do update set
-                    created_at = least(t.created_at, excluded.created_at),
-                    updated_at = greatest(t.updated_at, excluded.updated_at),
-                    facets = %4$s, facets_time = %5$s, facets_sha = %6$s%7$s
-                returning id, namespace, name""".formatted(table, fieldsColumns, fieldsValues,
-                pick("t", "facets", "facets"), pick("t", "facets", "facets_time"), pick("t", "facets", "facets_sha"),
-                fieldsUpdate);
-        List<Key> keys = List.copyOf(nodes.keySet());
-        List<Node> ns = List.copyOf(nodes.values());
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, texts(c, keys.stream().map(Key::namespace).toList()));
-            ps.setArray(2, texts(c, keys.stream().map(Key::name).toList()));
-            ps.setArray(3, times(c, ns.stream().map(n -> n.created).toList()));
-            ps.setArray(4, times(c, ns.stream().map(n -> n.updated).toList()));
-            ps.setArray(5, texts(c, ns.stream().map(n -> n.facets.json).toList()));
-            ps.setArray(6, times(c, ns.stream().map(n -> n.facets.time).toList()));
-            ps.setArray(7, texts(c, ns.stream().map(n -> n.facets.sha).toList()));
-            ps.setArray(8, texts(c, ns.stream().map(n -> n.fields.json).toList()));
-            ps.setArray(9, times(c, ns.stream().map(n -> n.fields.time).toList()));
-            ps.setArray(10, texts(c, ns.stream().map(n -> n.fields.sha).toList()));
+                on conflict (namespace, name) do nothing""".formatted(table, fieldsColumns, fieldsValues))) {
+            bindNodes(c, ps, nodes);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                select t.id, t.namespace, t.name from %s t join unnest(?::text[], ?::text[]) as x(n, m)
+                  on t.namespace = x.n and t.name = x.m""".formatted(table))) {
+            ps.setArray(1, texts(c, nodes.keySet().stream().map(Key::namespace).toList()));
+            ps.setArray(2, texts(c, nodes.keySet().stream().map(Key::name).toList()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.put(new Key(rs.getString(2), rs.getString(3)), rs.getLong(1));
@@ -495,6 +481,57 @@ final class LineageProjection {
             }
         }
         return ids;
+    }
+
+    /** Widens first/last times and takes newer facets and fields, touching only rows that change. */
+    private void updateNodes(Connection c, String table, TreeMap<Key, Node> nodes, boolean withFields)
+            throws SQLException {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        String fieldsSet = withFields ? ", fields = %s, fields_time = %s, fields_sha = %s".formatted(
+                pickFrom("fields", "fields"), pickFrom("fields", "fields_time"), pickFrom("fields", "fields_sha")) : "";
+        String fieldsChanged = withFields ? " or " + newerFrom("fields") : "";
+        try (PreparedStatement ps = c.prepareStatement("""
+                update %1$s t set created_at = least(t.created_at, x.created_at),
+                    updated_at = greatest(t.updated_at, x.updated_at),
+                    facets = %2$s, facets_time = %3$s, facets_sha = %4$s%5$s
+                from (select n, m, ca as created_at, ua as updated_at, f::jsonb as facets, ft as facets_time,
+                             fs as facets_sha, fl::jsonb as fields, flt as fields_time, fls as fields_sha
+                      from unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::timestamptz[],
+                                  ?::text[], ?::text[], ?::timestamptz[], ?::text[]) as u(n, m, ca, ua, f, ft, fs, fl, flt, fls)
+                     ) x
+                where t.namespace = x.n and t.name = x.m
+                  and (x.created_at < t.created_at or x.updated_at > t.updated_at or %6$s%7$s)""".formatted(table,
+                pickFrom("facets", "facets"), pickFrom("facets", "facets_time"), pickFrom("facets", "facets_sha"),
+                fieldsSet, newerFrom("facets"), fieldsChanged))) {
+            bindNodes(c, ps, nodes);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String newerFrom(String prefix) {
+        return ("(x.%1$s_time is not null and (t.%1$s_time is null or (x.%1$s_time, x.%1$s_sha) > "
+                + "(t.%1$s_time, t.%1$s_sha)))").formatted(prefix);
+    }
+
+    private static String pickFrom(String prefix, String column) {
+        return "case when " + newerFrom(prefix) + " then x." + column + " else t." + column + " end";
+    }
+
+    private void bindNodes(Connection c, PreparedStatement ps, TreeMap<Key, Node> nodes) throws SQLException {
+        List<Key> keys = List.copyOf(nodes.keySet());
+        List<Node> ns = List.copyOf(nodes.values());
+        ps.setArray(1, texts(c, keys.stream().map(Key::namespace).toList()));
+        ps.setArray(2, texts(c, keys.stream().map(Key::name).toList()));
+        ps.setArray(3, times(c, ns.stream().map(n -> n.created).toList()));
+        ps.setArray(4, times(c, ns.stream().map(n -> n.updated).toList()));
+        ps.setArray(5, texts(c, ns.stream().map(n -> n.facets.json).toList()));
+        ps.setArray(6, times(c, ns.stream().map(n -> n.facets.time).toList()));
+        ps.setArray(7, texts(c, ns.stream().map(n -> n.facets.sha).toList()));
+        ps.setArray(8, texts(c, ns.stream().map(n -> n.fields.json).toList()));
+        ps.setArray(9, times(c, ns.stream().map(n -> n.fields.time).toList()));
+        ps.setArray(10, texts(c, ns.stream().map(n -> n.fields.sha).toList()));
     }
 
     private static Array texts(Connection c, List<String> values) throws SQLException {

@@ -68,24 +68,29 @@ public class LineageQuality {
      */
     public static Map<String, List<String>> blockedUpstream(Map<String, Set<String>> upstreamOf,
                                                             Map<String, List<String>> blockedAt) {
+        // walk downstream from each blocked node only: cheap when few are blocked, whatever the graph's size
+        Map<String, List<String>> downstreamOf = new HashMap<>();
+        upstreamOf.forEach((node, ups) -> ups.forEach(up -> downstreamOf.computeIfAbsent(up, k -> new ArrayList<>())
+                .add(node)));
+        Map<String, Set<String>> found = new HashMap<>();
+        blockedAt.entrySet().stream().filter(e -> !e.getValue().isEmpty()).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> {
+                    Set<String> seen = new java.util.HashSet<>();
+                    ArrayList<String> stack = new ArrayList<>(downstreamOf.getOrDefault(e.getKey(), List.of()));
+                    while (!stack.isEmpty()) {
+                        String down = stack.remove(stack.size() - 1);
+                        if (!seen.add(down)) {
+                            continue;
+                        }
+                        if (!down.equals(e.getKey())) {
+                            found.computeIfAbsent(down, k -> new java.util.TreeSet<>()).addAll(e.getValue());
+                        }
+                        stack.addAll(downstreamOf.getOrDefault(down, List.of()));
+                    }
+                });
         Map<String, List<String>> result = new HashMap<>();
         for (String node : upstreamOf.keySet()) {
-            Set<String> seen = new LinkedHashSet<>();
-            List<String> blocked = new ArrayList<>();
-            ArrayList<String> stack = new ArrayList<>(upstreamOf.getOrDefault(node, Set.of()));
-            while (!stack.isEmpty()) {
-                String up = stack.remove(stack.size() - 1);
-                if (!seen.add(up) || up.equals(node)) {
-                    continue;
-                }
-                for (String words : blockedAt.getOrDefault(up, List.of())) {
-                    if (!blocked.contains(words)) {
-                        blocked.add(words);
-                    }
-                }
-                stack.addAll(upstreamOf.getOrDefault(up, Set.of()));
-            }
-            result.put(node, blocked);
+            result.put(node, List.copyOf(found.getOrDefault(node, Set.of())));
         }
         return result;
     }

@@ -105,6 +105,105 @@ public class LineageTraces {
         }
     }
 
+    /**
+     * Downstream of a catalog partition: the versions its runs wrote, the runs that read them (a
+     * named version; an unnamed read by a later run of the same partition key, or by a later run that
+     * names no partition), what those wrote, and so on to the depth.
+     */
+    public Trace partitionDownstream(String dataset, String partitionKey, int requestedDepth) {
+        int depth = Math.max(0, Math.min(requestedDepth, config.maxDepth()));
+        int maxNodes = config.maxNodes();
+        try (Connection c = dataSource.getConnection()) {
+            List<RunRow> level = Jdbc.query(c, """
+                    select distinct r.run_uuid, j.namespace, j.name, r.state, r.created_at, r.started_at, r.ended_at
+                    from lineage_run_partition p join lineage_run r on r.run_uuid = p.run_uuid
+                    join lineage_job j on j.id = r.job_id
+                    where p.dataset = ? and (p.partition_key = ? or p.partition_key like ? || 'T%')
+                    order by r.created_at, r.run_uuid""", List.of(dataset, partitionKey, partitionKey),
+                    LineageTraces::runRow);
+            if (level.isEmpty()) {
+                throw new NoSuchElementException("no lineage recorded for partition " + dataset + " " + partitionKey);
+            }
+            Map<UUID, RunRow> runs = new LinkedHashMap<>();
+            Map<UUID, Integer> runDepth = new HashMap<>();
+            Map<Long, VersionRow> versions = new LinkedHashMap<>();
+            Map<Long, Integer> versionDepth = new HashMap<>();
+            Set<TraceEdge> edges = new LinkedHashSet<>();
+            level.forEach(r -> {
+                runs.put(r.run(), r);
+                runDepth.put(r.run(), 0);
+            });
+            boolean truncated = false;
+            int d = 0;
+            while (!level.isEmpty() && d < depth) {
+                List<RunRow> next = new ArrayList<>();
+                for (RunRow r : level) {
+                    for (VersionRow v : Jdbc.query(c, VERSION_SELECT + """
+                             join lineage_run_io io on io.dataset_id = v.dataset_id and io.version = v.version
+                             where io.run_uuid = ? and io.direction = 'O' order by d.namespace, d.name""",
+                            List.of(r.run()), LineageTraces::versionRow)) {
+                        versions.putIfAbsent(v.id(), v);
+                        versionDepth.putIfAbsent(v.id(), d);
+                        edges.add(new TraceEdge(runNode(r.run()), versionNode(v), "wrote"));
+                        for (RunRow reader : Jdbc.query(c, """
+                                select distinct r.run_uuid, j.namespace, j.name, r.state, r.created_at, r.started_at,
+                                       r.ended_at
+                                from lineage_run_io io join lineage_run r on r.run_uuid = io.run_uuid
+                                join lineage_job j on j.id = r.job_id
+                                where io.dataset_id = ? and io.direction = 'I' and (io.version = ? or (io.version = ''
+                                  and r.created_at >= ?::timestamptz and (
+                                      exists (select 1 from lineage_run_partition mine
+                                              join lineage_run_partition theirs on theirs.partition_key = mine.partition_key
+                                              where mine.run_uuid = r.run_uuid and theirs.run_uuid = ?)
+                                      or not exists (select 1 from lineage_run_partition mine
+                                                     where mine.run_uuid = r.run_uuid))))
+                                order by r.created_at, r.run_uuid""", List.of(v.datasetId(), v.version(),
+                                ts(v.created()), v.writer() == null ? r.run() : v.writer()), LineageTraces::runRow)) {
+                            if (!runs.containsKey(reader.run())) {
+                                if (runs.size() + versions.size() >= maxNodes) {
+                                    truncated = true;
+                                    continue;
+                                }
+                                runs.put(reader.run(), reader);
+                                runDepth.put(reader.run(), d + 1);
+                                next.add(reader);
+                            }
+                            edges.add(new TraceEdge(versionNode(v), runNode(reader.run()), "read by"));
+                        }
+                    }
+                }
+                level = next;
+                d++;
+            }
+            Map<UUID, List<String[]>> partitions = partitionsOf(c, List.copyOf(runs.keySet()));
+            List<String[]> wanted = new ArrayList<>();
+            runs.keySet().forEach(r -> wanted.addAll(partitions.getOrDefault(r, List.of())));
+            List<LineageQuality.PartitionState> states = quality.states(wanted);
+            List<TraceRun> traceRuns = new ArrayList<>();
+            int i = 0;
+            for (RunRow r : runs.values()) {
+                List<LineageQuality.PartitionState> mine = new ArrayList<>();
+                for (int k = 0; k < partitions.getOrDefault(r.run(), List.of()).size(); k++) {
+                    mine.add(states.get(i++));
+                }
+                traceRuns.add(new TraceRun(runNode(r.run()), r.run().toString(), r.jobNamespace(), r.jobName(),
+                        r.state(), r.started() != null ? r.started() : r.created(), r.ended(), runDepth.get(r.run()),
+                        mine, List.of()));
+            }
+            traceRuns.sort(Comparator.comparingInt(TraceRun::depth).thenComparing(TraceRun::jobNamespace)
+                    .thenComparing(TraceRun::jobName).thenComparing(TraceRun::runId));
+            List<TraceVersion> traceVersions = versions.values().stream().map(v -> toTrace(v, versionDepth.get(v.id())))
+                    .sorted(Comparator.comparingInt(TraceVersion::depth).thenComparing(TraceVersion::namespace)
+                            .thenComparing(TraceVersion::name).thenComparing(TraceVersion::version)).toList();
+            return new Trace("partition:" + dataset + ":" + partitionKey + ":downstream", null, depth,
+                    (!level.isEmpty() && d >= depth) || requestedDepth > depth, truncated, maxNodes, clock.instant(),
+                    traceRuns, traceVersions, edges.stream().sorted(Comparator.comparing(TraceEdge::origin)
+                            .thenComparing(TraceEdge::destination)).toList(), List.of(), List.of());
+        } catch (SQLException e) {
+            throw new IllegalStateException("trace failed: " + e.getMessage(), e);
+        }
+    }
+
     /** What one run read, version by version, and upstream from there. */
     public Trace run(UUID runId, int depth) {
         try (Connection c = dataSource.getConnection()) {

@@ -14,9 +14,10 @@ import java.util.Map;
 
 /**
  * Marquez's read API over our graph: namespaces, datasets and their versions, jobs and their runs.
- * Names with slashes or colons are URL-encoded in the path, as Marquez's clients do.
+ * Names with slashes or colons are URL-encoded in the path, as Marquez's clients do. (Resources here
+ * never claim the bare {@code /api/v1} root: RESTEasy Reactive then hides the other resources under it.)
  */
-@Path("/api/v1")
+@Path("/api/v1/namespaces")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.AUDITOR, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.ADMIN})
 public class MarquezResource {
@@ -25,20 +26,19 @@ public class MarquezResource {
     MarquezViews views;
 
     @GET
-    @Path("namespaces")
     public Map<String, Object> namespaces(@QueryParam("limit") @DefaultValue("100") int limit,
                                           @QueryParam("offset") @DefaultValue("0") int offset) {
         return views.namespaces(limit, offset);
     }
 
     @GET
-    @Path("namespaces/{namespace}")
+    @Path("{namespace}")
     public Map<String, Object> namespace(@PathParam("namespace") String namespace) {
         return views.namespace(namespace);
     }
 
     @GET
-    @Path("namespaces/{namespace}/datasets")
+    @Path("{namespace}/datasets")
     public Map<String, Object> datasets(@PathParam("namespace") String namespace,
                                         @QueryParam("limit") @DefaultValue("100") int limit,
                                         @QueryParam("offset") @DefaultValue("0") int offset) {
@@ -46,13 +46,13 @@ public class MarquezResource {
     }
 
     @GET
-    @Path("namespaces/{namespace}/datasets/{dataset}")
+    @Path("{namespace}/datasets/{dataset}")
     public Map<String, Object> dataset(@PathParam("namespace") String namespace, @PathParam("dataset") String dataset) {
         return views.dataset(namespace, dataset);
     }
 
     @GET
-    @Path("namespaces/{namespace}/datasets/{dataset}/versions")
+    @Path("{namespace}/datasets/{dataset}/versions")
     public Map<String, Object> versions(@PathParam("namespace") String namespace, @PathParam("dataset") String dataset,
                                         @QueryParam("limit") @DefaultValue("100") int limit,
                                         @QueryParam("offset") @DefaultValue("0") int offset) {
@@ -60,7 +60,7 @@ public class MarquezResource {
     }
 
     @GET
-    @Path("namespaces/{namespace}/jobs")
+    @Path("{namespace}/jobs")
     public Map<String, Object> jobs(@PathParam("namespace") String namespace,
                                     @QueryParam("limit") @DefaultValue("100") int limit,
                                     @QueryParam("offset") @DefaultValue("0") int offset) {
@@ -68,22 +68,16 @@ public class MarquezResource {
     }
 
     @GET
-    @Path("namespaces/{namespace}/jobs/{job}")
+    @Path("{namespace}/jobs/{job}")
     public Map<String, Object> job(@PathParam("namespace") String namespace, @PathParam("job") String job) {
         return views.job(namespace, job);
     }
 
     @GET
-    @Path("namespaces/{namespace}/jobs/{job}/runs")
+    @Path("{namespace}/jobs/{job}/runs")
     public Map<String, Object> runs(@PathParam("namespace") String namespace, @PathParam("job") String job,
                                     @QueryParam("limit") @DefaultValue("100") int limit,
                                     @QueryParam("offset") @DefaultValue("0") int offset) {
         return views.jobRuns(namespace, job, limit, offset);
-    }
-
-    @GET
-    @Path("jobs/runs/{id}")
-    public Map<String, Object> run(@PathParam("id") String id) {
-        return views.run(OpenLineageResource.uuid(id));
     }
 }

@@ -51,11 +51,18 @@ public class MarquezViews {
         return namespace(n);
     }
 
-    private static Map<String, Object> namespace(LineageNamespace n) {
+    private Map<String, Object> namespace(LineageNamespace n) {
+        Object[] times = Jdbc.query(dataSource, """
+                select min(c), max(u) from (
+                    select min(created_at) c, max(updated_at) u from lineage_dataset where namespace = ?
+                    union all
+                    select min(created_at), max(updated_at) from lineage_job where namespace = ?) t""",
+                List.of(n.name, n.name), rs -> new Object[] {LineageTraces.instant(rs, 1), LineageTraces.instant(rs, 2)})
+                .get(0);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", n.name);
-        m.put("createdAt", n.createdAt);
-        m.put("updatedAt", n.updatedAt);
+        m.put("createdAt", times[0]);
+        m.put("updatedAt", times[1]);
         m.put("ownerName", "anonymous");
         m.put("description", null);
         m.put("isHidden", false);

@@ -201,6 +201,16 @@ public class OpenLineageResource {
         return traces.partition(required(dataset, "dataset"), required(partition, "partition"), time(asOf), depth);
     }
 
+    /** What a catalog partition fed: the runs that read its versions, and onwards to the depth. */
+    @GET
+    @Path("trace/partition/downstream")
+    @RolesAllowed({Roles.AUDITOR, Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.ADMIN})
+    public LineageTraces.Trace partitionDownstream(@QueryParam("dataset") String dataset,
+                                                   @QueryParam("partition") String partition,
+                                                   @QueryParam("depth") @DefaultValue("10") int depth) {
+        return traces.partitionDownstream(required(dataset, "dataset"), required(partition, "partition"), depth);
+    }
+
     /** The same trace as a file to keep (what the close evidence pack also stores). */
     @GET
     @Path("trace/partition/export")

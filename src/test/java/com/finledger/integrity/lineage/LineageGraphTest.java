@@ -96,6 +96,18 @@ class LineageGraphTest {
     }
 
     @Test
+    void downstreamOfAPartitionReachesWhatItFedAndNotTheNextDaysBuilds() {
+        LineageFixtures.World w = world();
+        JsonPath down = get("ops", "/api/v1/lineage/trace/partition/downstream", "dataset", w.bankPartition(),
+                "partition", w.day()).statusCode(200).extract().jsonPath();
+        List<String> runs = down.getList("runs.runId");
+        assertTrue(runs.contains(w.intakeRun().toString()) && runs.contains(w.curatedRun().toString()), down.prettify());
+        assertTrue(!runs.contains(w.nextCuratedRun().toString()), "the next day's curated build read the resend");
+        assertEquals(List.of("raw_load.bank_lines_" + w.tag()), down.getList("runs.findAll { it.depth == 0 }.jobName")
+                .stream().filter(n -> n.toString().startsWith("raw_load")).toList());
+    }
+
+    @Test
     void columnLineageRunsThroughTheDbtModel() {
         ArrayNode dbt = load("dbt-model-run.json");
         dbt.forEach(e -> post(e).statusCode(org.hamcrest.Matchers.oneOf(200, 201)));

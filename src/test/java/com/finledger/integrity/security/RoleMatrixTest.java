@@ -52,6 +52,9 @@ class RoleMatrixTest {
             new Object[] {"GET", "/readiness/payments/2026-11-03", Set.of("ops", "preparer", "approver", "auditor",
                     "admin")},
             new Object[] {"GET", "/catalog", EVERYONE},
+            new Object[] {"GET", "/api/v1/namespaces", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/lineage", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/lineage/runs", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")});
 
     private static final Map<String, String> ROLE_OF = Map.of("ops", "ops", "preparer", "finance_preparer",

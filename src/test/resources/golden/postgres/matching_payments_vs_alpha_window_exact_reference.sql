@@ -5,8 +5,8 @@ insert into recon.match_item (run_id, rule_name, scope_key, strategy, outcome, i
 select 43, 'payments_vs_alpha', '2026-11-02T10:15Z', 'exact_reference', outcome,
        coalesce(l_item, '') || '|' || coalesce(r_item, ''), null,
        case when (l_n is not null and l_at >= ? and l_at < ?) or (l_n is null and r_at >= ? and r_at < ?) then 1 else 0 end,
-       l_ref, l_item, l_n, l_amount, l_net, l_currency, cast(l_at as timestamptz), l_bd, l_group_ref,
-       r_ref, r_item, r_n, r_amount, r_net, r_currency, cast(r_at as timestamptz), r_bd, r_group_ref,
+       l_ref, l_item, l_n, l_amount, coalesce(l_net, l_amount), l_currency, cast(l_at as timestamptz), l_bd, cast(null as text),
+       r_ref, r_item, r_n, r_amount, coalesce(r_net, r_amount), r_currency, cast(r_at as timestamptz), r_bd, cast(null as text),
        coalesce(l_processor, r_processor), coalesce(l_partner, r_partner)
 from (
     select l.*, r.*,
@@ -19,16 +19,14 @@ from (
             when not (abs(cast(extract(epoch from (cast(r.r_at as timestamptz) - cast(l.l_at as timestamptz))) as bigint)) <= 600) then 'TIMING'
             else 'MATCHED' end as outcome
     from (
-        select t.payment_id as l_ref, 1 as l_n, t.payment_id as l_item, t.amount_minor as l_amount, t.amount_minor as l_net,
-               t.currency as l_currency, t.created_at as l_at, t.business_date as l_bd, 'alpha' as l_processor, cast(null as text) as l_partner,
-               cast(null as text) as l_group_ref
+        select t.payment_id as l_ref, 1 as l_n, t.payment_id as l_item, t.amount_minor as l_amount, cast(null as bigint) as l_net,
+               t.currency as l_currency, t.created_at as l_at, t.business_date as l_bd, 'alpha' as l_processor, cast(null as text) as l_partner
         from staging.payments t
         where t.processor = 'alpha' and t.status = 'CAPTURED' and t.created_at >= ? and t.created_at < ?
     ) l
     full outer join (
-        select t.payment_reference as r_ref, count(*) as r_n, min(t.txn_id) as r_item, sum(t.amount_minor) as r_amount, sum(t.amount_minor - coalesce(t.fee_minor, 0)) as r_net,
-               min(t.currency) as r_currency, min(t.captured_at) as r_at, min(t.business_date) as r_bd, min('alpha') as r_processor, min(cast(null as text)) as r_partner,
-               min(cast(null as text)) as r_group_ref
+        select t.payment_reference as r_ref, count(*) as r_n, min(t.txn_id) as r_item, cast(sum(t.amount_minor) as bigint) as r_amount, cast(sum(t.amount_minor - coalesce(t.fee_minor, 0)) as bigint) as r_net,
+               min(t.currency) as r_currency, min(t.captured_at) as r_at, min(t.business_date) as r_bd, 'alpha' as r_processor, cast(null as text) as r_partner
         from staging.alpha_transactions t
         where t.status = 'CAPTURED' and t.captured_at >= ? and t.captured_at < ?
         group by t.payment_reference

@@ -5,8 +5,8 @@ insert into recon.match_item (run_id, rule_name, scope_key, strategy, outcome, i
 select 42, 'settlements_vs_bank', '2026-11-02', 'exact_reference', outcome,
        coalesce(l_item, '') || '|' || coalesce(r_item, ''), null,
        case when (l_n is not null and l_bd = ?) or (l_n is null and r_bd = ?) then 1 else 0 end,
-       l_ref, l_item, l_n, l_amount, l_net, l_currency, cast(l_at as timestamp_tz), l_bd, l_group_ref,
-       r_ref, r_item, r_n, r_amount, r_net, r_currency, cast(r_at as timestamp_tz), r_bd, r_group_ref,
+       l_ref, l_item, l_n, l_amount, coalesce(l_net, l_amount), l_currency, cast(l_at as timestamp_tz), l_bd, 'PAYOUT' || '-' || to_varchar(l_gp0) || '-' || to_varchar(l_gp1) || '-' || to_varchar(l_gp2),
+       r_ref, r_item, r_n, r_amount, coalesce(r_net, r_amount), r_currency, cast(r_at as timestamp_tz), r_bd, cast(null as varchar),
        coalesce(l_processor, r_processor), coalesce(l_partner, r_partner)
 from (
     select l.*, r.*,
@@ -24,15 +24,13 @@ from (
             else 'MATCHED' end as outcome
     from (
         select t.settlement_id as l_ref, 1 as l_n, t.settlement_id as l_item, t.amount_minor as l_amount, t.amount_minor - coalesce(t.fee_minor, 0) as l_net,
-               t.currency as l_currency, t.settled_at as l_at, t.business_date as l_bd, t.processor as l_processor, cast(null as varchar) as l_partner,
-               'PAYOUT' || '-' || to_varchar(t.processor) || '-' || to_varchar(t.business_date) || '-' || to_varchar(t.currency) as l_group_ref
+               t.currency as l_currency, t.settled_at as l_at, t.business_date as l_bd, t.processor as l_processor, cast(null as varchar) as l_partner, t.processor as l_gp0, t.business_date as l_gp1, t.currency as l_gp2
         from staging.ledger_settlements t
         where t.business_date between ? and ?
     ) l
     full outer join (
-        select t.settlement_reference as r_ref, count(*) as r_n, min(t.line_reference) as r_item, sum(cast(round(t.amount * 100) as bigint)) as r_amount, sum(cast(round(t.amount * 100) as bigint)) as r_net,
-               min(t.currency) as r_currency, min(t.value_date) as r_at, min(t.value_date) as r_bd, min(cast(null as varchar)) as r_processor, min('northbank') as r_partner,
-               min(cast(null as varchar)) as r_group_ref
+        select t.settlement_reference as r_ref, count(*) as r_n, min(t.line_reference) as r_item, cast(sum(cast(t.amount * 100 as bigint)) as bigint) as r_amount, cast(null as bigint) as r_net,
+               min(t.currency) as r_currency, min(t.value_date) as r_at, min(t.value_date) as r_bd, cast(null as varchar) as r_processor, 'northbank' as r_partner
         from staging.bank_settlement_lines t
         where t.value_date between ? and ?
         group by t.settlement_reference

@@ -64,9 +64,11 @@ public class BreakService {
         List<Long> closed = new ArrayList<>();
         Long maxLag = null;
         Map<String, BreakCase> known = new LinkedHashMap<>();
-        if (!current.isEmpty()) {
+        List<String> keys = List.copyOf(current.keySet());
+        for (int from = 0; from < keys.size(); from += 1000) {
+            // in chunks: a day the processor never delivered is a break per payment
             for (BreakCase b : BreakCase.<BreakCase>list("ruleName = ?1 and breakKey in ?2", rule.name(),
-                    List.copyOf(current.keySet()))) {
+                    keys.subList(from, Math.min(keys.size(), from + 1000)))) {
                 known.put(b.breakKey, b);
             }
         }

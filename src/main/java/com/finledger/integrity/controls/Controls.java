@@ -28,6 +28,9 @@ public class Controls {
     @Inject
     Warehouse warehouse;
 
+    @Inject
+    SourceVersusStaging sourceVersusStaging;
+
     /** Controls of a source dataset's partition: source → landing → raw → staging. */
     public List<ControlResult> reconcile(SourceKind kind, Dataset dataset, LocalDate date, Map<String, ControlTotal> t,
                                          long quarantined) {
@@ -42,7 +45,15 @@ public class Controls {
         ControlTotal raw = t.get(RAW);
         ControlTotal staging = t.get(STAGING);
         if (t.containsKey(SOURCE)) {
-            results.add(sourceToLanding(kind, t.get(SOURCE), landing, raw));
+            ControlResult sourceToLanding = sourceToLanding(kind, t.get(SOURCE), landing, raw);
+            if (!sourceToLanding.balanced() && window == null && kind == SourceKind.POSTGRES_CDC) {
+                // the totals say something is missing or different: table-diff the ledger against staging to name it
+                sourceToLanding = new ControlResult(sourceToLanding.name(), sourceToLanding.fromLayer(),
+                        sourceToLanding.toLayer(), sourceToLanding.in(), sourceToLanding.redelivered(),
+                        sourceToLanding.out(), sourceToLanding.quarantined(), sourceToLanding.deduplicated(), false,
+                        sourceToLanding.reasons(), sourceVersusStaging.differingRows(dataset, date, DIFFERING_KEYS_SHOWN));
+            }
+            results.add(sourceToLanding);
         }
         results.add(balance("landing_to_raw", LANDING, RAW, landing.rowCount(), 0, raw.rowCount(), 0, 0,
                 landing.rowFingerprint(), raw.rowFingerprint(), landing.rowAmounts(), raw.rowAmounts(), List.of()));

@@ -17,8 +17,8 @@ import java.util.TreeSet;
  * warehouse) or two layers — without moving the partition: both sides are cut into segments by a hash
  * of the key, each segment summarised by its row count and the sum of its rows' 64-bit hashes (pushed
  * down, one grouped scan per side); only segments whose summaries differ are cut finer (bisection by
- * a larger modulus of the same hash) until they are small enough to list their keys and row hashes;
- * finally the differing rows' columns are read and compared, so the answer names keys and columns.
+ * a larger modulus of the same hash) until they are small enough to list their keys, row hashes and
+ * columns, which are compared here, so the answer names keys and columns.
  * Sums of hashes are compared modulo 2^64, so a PostgreSQL side (signed) and a Snowflake side
  * (unsigned) agree.
  */
@@ -57,7 +57,7 @@ public final class TableDiff {
 
     /** What differs, and how much was read to find it. */
     public record Result(List<String> onlyLeft, List<String> onlyRight, List<ChangedRow> changed, int levels,
-                         int queries, long rowsListed) {
+                         int queries, long rowsListed, List<String> timings) {
 
         public boolean same() {
             return onlyLeft.isEmpty() && onlyRight.isEmpty() && changed.isEmpty();
@@ -72,9 +72,14 @@ public final class TableDiff {
     }
 
     private int queries;
+    private boolean sameDialect;
+    private final List<String> timings = new ArrayList<>();
 
     public Result diff(Side left, Side right, Options options) {
         queries = 0;
+        timings.clear();
+        // within one dialect a fast native hash will do; across two, both must compute the same MD5-based one
+        sameDialect = left.dialect() == right.dialect();
         long modulus = options.segments();
         Set<Long> suspects = null;
         long previousModulus = 0;
@@ -96,7 +101,7 @@ public final class TableDiff {
                 }
             }
             if (differing.isEmpty()) {
-                return new Result(List.of(), List.of(), List.of(), level, queries, 0);
+                return new Result(List.of(), List.of(), List.of(), level, queries, 0, List.copyOf(timings));
             }
             if (rows <= options.leafRows() || level >= options.maxLevels()) {
                 return listAndCompare(left, right, modulus, differing, level);
@@ -107,22 +112,33 @@ public final class TableDiff {
         }
     }
 
+    private String hash(Side side, List<String> textParts) {
+        if (!sameDialect) {
+            return side.dialect().hash64(textParts);
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < textParts.size(); i++) {
+            joined.append(i == 0 ? "" : " || '|' || ").append("coalesce(").append(textParts.get(i)).append(", '')");
+        }
+        return side.dialect().fastHash64("(" + joined + ")");
+    }
+
     /** The key's hash as a non-negative bucket of the modulus. */
-    private static String bucket(Side side, long modulus) {
-        String h = side.dialect().hash64(List.of(side.dialect().text(side.key())));
+    private String bucket(Side side, long modulus) {
+        String h = hash(side, List.of(side.dialect().text(side.key())));
         return "mod(mod(" + h + ", " + modulus + ") + " + modulus + ", " + modulus + ")";
     }
 
-    private static String rowHash(Side side) {
+    private String rowHash(Side side) {
         List<String> parts = new ArrayList<>();
         parts.add(side.dialect().text(side.key()));
         for (String column : side.columns()) {
             parts.add(side.dialect().text(column));
         }
-        return side.dialect().hash64(parts);
+        return hash(side, parts);
     }
 
-    private static String where(Side side, long previousModulus, Set<Long> suspects) {
+    private String where(Side side, long previousModulus, Set<Long> suspects) {
         StringBuilder where = new StringBuilder(side.filter() == null || side.filter().isBlank() ? "1 = 1" : side.filter());
         if (suspects != null) {
             where.append(" and ").append(bucket(side, previousModulus)).append(" in (");
@@ -137,7 +153,7 @@ public final class TableDiff {
     }
 
     /** Segment summaries of one side: {@code select bucket, count, sum of row hashes ... group by bucket}. */
-    static String summarySql(Side side, long modulus, long previousModulus, Set<Long> suspects) {
+    String summarySql(Side side, long modulus, long previousModulus, Set<Long> suspects) {
         return "select " + bucket(side, modulus) + " as bucket, count(*) as row_count, "
                 + side.dialect().sumHashes(rowHash(side)) + " as hash_sum\nfrom " + side.relation() + " t\nwhere "
                 + where(side, previousModulus, suspects) + "\ngroup by 1";
@@ -145,27 +161,39 @@ public final class TableDiff {
 
     private Map<Long, Summary> summarise(Side side, long modulus, long previousModulus, Set<Long> suspects) {
         queries++;
+        long started = System.nanoTime();
         Map<Long, Summary> out = new HashMap<>();
         side.reader().query(summarySql(side, modulus, previousModulus, suspects), side.parameters(), rs -> {
             out.put(rs.getLong(1), new Summary(rs.getLong(2), new java.math.BigDecimal(rs.getString(3)).toBigInteger()
                     .mod(MOD64)));
             return null;
         });
+        timings.add(side.name() + " segments of " + modulus + ": " + (System.nanoTime() - started) / 1_000_000 + " ms");
         return out;
     }
 
+    /** A listed row: its hash and its compared columns as text. */
+    private record Listed(long hash, List<String> values) {
+    }
+
     private Result listAndCompare(Side left, Side right, long modulus, Set<Long> differing, int level) {
-        Map<String, Long> l = keyHashes(left, modulus, differing);
-        Map<String, Long> r = keyHashes(right, modulus, differing);
+        Map<String, Listed> l = list(left, modulus, differing);
+        Map<String, Listed> r = list(right, modulus, differing);
         List<String> onlyLeft = new ArrayList<>();
         List<String> onlyRight = new ArrayList<>();
-        List<String> both = new ArrayList<>();
-        for (Map.Entry<String, Long> e : new TreeMap<>(l).entrySet()) {
-            Long other = r.get(e.getKey());
+        List<ChangedRow> changed = new ArrayList<>();
+        for (Map.Entry<String, Listed> e : new TreeMap<>(l).entrySet()) {
+            Listed other = r.get(e.getKey());
             if (other == null) {
                 onlyLeft.add(e.getKey());
-            } else if (!other.equals(e.getValue())) {
-                both.add(e.getKey());
+            } else if (other.hash() != e.getValue().hash()) {
+                List<String> columns = new ArrayList<>();
+                for (int i = 0; i < left.columns().size(); i++) {
+                    if (!java.util.Objects.equals(e.getValue().values().get(i), other.values().get(i))) {
+                        columns.add(left.columns().get(i));
+                    }
+                }
+                changed.add(new ChangedRow(e.getKey(), columns));
             }
         }
         for (String key : new TreeSet<>(r.keySet())) {
@@ -173,62 +201,39 @@ public final class TableDiff {
                 onlyRight.add(key);
             }
         }
-        List<ChangedRow> changed = new ArrayList<>();
-        if (!both.isEmpty()) {
-            Map<String, List<String>> lv = values(left, both);
-            Map<String, List<String>> rv = values(right, both);
-            for (String key : both) {
-                List<String> a = lv.get(key);
-                List<String> b = rv.get(key);
-                List<String> columns = new ArrayList<>();
-                for (int i = 0; i < left.columns().size(); i++) {
-                    if (!java.util.Objects.equals(a == null ? null : a.get(i), b == null ? null : b.get(i))) {
-                        columns.add(left.columns().get(i));
-                    }
-                }
-                changed.add(new ChangedRow(key, columns));
-            }
-        }
-        return new Result(onlyLeft, onlyRight, changed, level, queries, l.size() + r.size());
+        return new Result(onlyLeft, onlyRight, changed, level, queries, l.size() + r.size(), List.copyOf(timings));
     }
 
-    private Map<String, Long> keyHashes(Side side, long modulus, Set<Long> buckets) {
+    /** The rows of the suspect segments, with their hash and compared columns: one filtered scan per side. */
+    private Map<String, Listed> list(Side side, long modulus, Set<Long> buckets) {
         queries++;
-        Map<String, Long> out = new LinkedHashMap<>();
-        String sql = "select " + side.dialect().text(side.key()) + " as k, " + rowHash(side) + " as h\nfrom "
-                + side.relation() + " t\nwhere " + where(side, modulus, buckets);
-        side.reader().query(sql, side.parameters(), rs -> {
+        long started = System.nanoTime();
+        Map<String, Listed> out = new LinkedHashMap<>();
+        StringBuilder sql = new StringBuilder("select ").append(side.dialect().text(side.key())).append(" as k, ")
+                .append(rowHash(side)).append(" as h");
+        for (String column : side.columns()) {
+            sql.append(", ").append(side.dialect().text(column));
+        }
+        sql.append("\nfrom ").append(side.relation()).append(" t\nwhere ").append(where(side, modulus, buckets));
+        side.reader().query(sql.toString(), side.parameters(), rs -> {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < side.columns().size(); i++) {
+                values.add(rs.getString(i + 3));
+            }
             // the same number mod 2^64 whether the dialect's hash is signed or unsigned
-            out.put(rs.getString(1), new java.math.BigDecimal(rs.getString(2)).toBigInteger().longValue());
+            out.put(rs.getString(1), new Listed(new java.math.BigDecimal(rs.getString(2)).toBigInteger().longValue(),
+                    values));
             return null;
         });
+        timings.add(side.name() + " rows of " + buckets.size() + " segments: " + (System.nanoTime() - started) / 1_000_000
+                + " ms");
         return out;
     }
 
-    private Map<String, List<String>> values(Side side, List<String> keys) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += 500) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
-            queries++;
-            StringBuilder sql = new StringBuilder("select ").append(side.dialect().text(side.key()));
-            for (String column : side.columns()) {
-                sql.append(", ").append(side.dialect().text(column));
-            }
-            sql.append("\nfrom ").append(side.relation()).append(" t\nwhere ")
-                    .append(side.filter() == null || side.filter().isBlank() ? "1 = 1" : side.filter())
-                    .append(" and ").append(side.dialect().text(side.key())).append(" in (")
-                    .append(String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))).append(")");
-            List<Object> params = new ArrayList<>(side.parameters());
-            params.addAll(chunk);
-            side.reader().query(sql.toString(), params, rs -> {
-                List<String> v = new ArrayList<>();
-                for (int i = 0; i < side.columns().size(); i++) {
-                    v.add(rs.getString(i + 2));
-                }
-                out.put(rs.getString(1), v);
-                return null;
-            });
-        }
-        return out;
+    /** One plain hashed full scan of a side, with the row hash the diff uses: the benchmark's baseline. */
+    public String hashedScanSql(Side left, Side right, Side of) {
+        sameDialect = left.dialect() == right.dialect();
+        return "select count(*), " + of.dialect().sumHashes(rowHash(of)) + "\nfrom " + of.relation() + " t\nwhere "
+                + (of.filter() == null || of.filter().isBlank() ? "1 = 1" : of.filter());
     }
 }

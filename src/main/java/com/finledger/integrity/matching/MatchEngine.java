@@ -19,6 +19,8 @@ import java.util.List;
  */
 public final class MatchEngine {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MatchEngine.class);
+
     /** One record (or group) that did not match, as the work table holds it. */
     public record Residue(String outcome, String itemKey, String strategy, Item left, Item right, String processor,
                           String partner) {
@@ -31,6 +33,7 @@ public final class MatchEngine {
     public record StrategyCount(String strategy, String outcome, long items, long leftRecords, long rightRecords) {
     }
 
+    /** {@code rightRecords} is -1: not counted (one scan less per run). */
     public record Result(long leftRecords, long rightRecords, Instant newestSourceAt, List<Residue> residue,
                          List<StrategyCount> summary) {
 
@@ -63,18 +66,24 @@ public final class MatchEngine {
     public Result run(MatchRule rule, MatchScope scope, long runId) {
         prepare();
         MatchSql.Statement exact = sql.exactReference(rule, scope, runId);
+        long t = System.nanoTime();
         warehouse.update(exact.sql(), exact.parameters());
+        LOG.debugf("%s %s exact_reference: %d ms", rule.name(), scope.key(), (System.nanoTime() - t) / 1_000_000);
         for (Strategy strategy : rule.strategies()) {
             if (strategy.type() != StrategyType.EXACT_REFERENCE) {
                 MatchSql.Statement s = sql.strategy(rule, strategy, runId);
+                t = System.nanoTime();
                 warehouse.update(s.sql(), s.parameters());
+                LOG.debugf("%s %s %s: %d ms", rule.name(), scope.key(), strategy.slug(), (System.nanoTime() - t) / 1_000_000);
             }
         }
         long[] left = new long[1];
         long[] right = new long[1];
         Instant[] newest = new Instant[1];
+        // the left side's records in scope are what "matched" is counted against; the right side is not scanned
+        // again (its unmatched records are in the residue)
         count(rule.left(), scope, left, newest);
-        count(rule.right(), scope, right, newest);
+        right[0] = -1;
         List<Residue> residue = warehouse.query(sql.residue(rule, runId), List.of(), MatchEngine::residue);
         List<StrategyCount> summary = warehouse.query(sql.summary(rule, runId), List.of(),
                 rs -> new StrategyCount(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));

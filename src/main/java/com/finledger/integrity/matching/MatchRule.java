@@ -48,7 +48,8 @@ public record MatchRule(String name, String description, String owner, Cadence c
             if (!amountDecimal) {
                 return column;
             }
-            return "cast(round(" + column + " * " + BigDecimal.TEN.pow(minorUnits).toPlainString() + ") as bigint)";
+            // exact for amounts with at most minorUnits decimals; a cast to bigint rounds anything finer
+            return "cast(" + column + " * " + BigDecimal.TEN.pow(minorUnits).toPlainString() + " as bigint)";
         }
     }
 

@@ -104,7 +104,7 @@ public class MatchRunService {
         run.state = MatchRun.State.SUCCEEDED;
         run.finishedAt = now;
         run.leftRecords = result.leftRecords();
-        run.rightRecords = result.rightRecords();
+        run.rightRecords = result.rightRecords() < 0 ? null : result.rightRecords();
         run.matchedLeft = result.matchedLeft();
         run.breaksFound = sync.found();
         run.breaksOpened = sync.opened().size() + sync.reopened().size();
@@ -127,7 +127,6 @@ public class MatchRunService {
         details.put("version", run.version);
         details.put("rule_set_hash", run.ruleSetHash);
         details.put("left_records", run.leftRecords);
-        details.put("right_records", run.rightRecords);
         details.put("matched_left", run.matchedLeft);
         details.put("breaks_found", run.breaksFound);
         details.put("lag_seconds", run.lagSeconds);

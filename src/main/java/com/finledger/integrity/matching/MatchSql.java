@@ -83,7 +83,7 @@ public final class MatchSql {
                 .append("       coalesce(l_item, '') || '|' || coalesce(r_item, ''), null,\n")
                 .append("       case when (l_n is not null and ").append(own("l", scope, params))
                 .append(") or (l_n is null and ").append(own("r", scope, params)).append(") then 1 else 0 end,\n       ")
-                .append(selected("l")).append(",\n       ").append(selected("r")).append(",\n")
+                .append(selected(rule, "l")).append(",\n       ").append(selected(rule, "r")).append(",\n")
                 .append("       coalesce(l_processor, r_processor), coalesce(l_partner, r_partner)\n");
         sql.append("from (\n    select l.*, r.*,\n        ").append(classification(rule)).append(" as outcome\n");
         sql.append("    from (\n").append(left).append("    ) l\n    full outer join (\n").append(right)
@@ -234,29 +234,39 @@ public final class MatchSql {
         String p = which.equals("left") ? "l_" : "r_";
         String amount = side.amountMinorSql("t");
         String net = side.fee().map(f -> amount + " - coalesce(t." + f + ", 0)").orElse(amount);
-        String groupRef = groupReference(rule, which).orElse("cast(null as " + dialect.textType() + ")");
+        // the group reference is built in the outer select, for leftovers only: here just its parts
+        List<String> parts = groupParts(rule, which);
         String processor = side.processor().map(a -> a.sql("t")).orElse("cast(null as " + dialect.textType() + ")");
         String partner = side.partner().map(a -> a.sql("t")).orElse("cast(null as " + dialect.textType() + ")");
         StringBuilder sql = new StringBuilder("        select ");
         if (side.referenceIsUnique()) {
             sql.append("t.").append(side.reference()).append(" as ").append(p).append("ref, 1 as ").append(p).append("n, t.")
                     .append(side.id()).append(" as ").append(p).append("item, ").append(amount).append(" as ").append(p)
-                    .append("amount, ").append(net).append(" as ").append(p).append("net,\n               t.")
+                    .append("amount, ").append(side.fee().isPresent() ? net : "cast(null as bigint)").append(" as ")
+                    .append(p).append("net,\n               t.")
                     .append(side.currency()).append(" as ").append(p).append("currency, t.").append(side.at())
                     .append(" as ").append(p).append("at, t.").append(side.businessDate()).append(" as ").append(p)
                     .append("bd, ").append(processor).append(" as ").append(p).append("processor, ").append(partner)
-                    .append(" as ").append(p).append("partner,\n               ").append(groupRef).append(" as ")
-                    .append(p).append("group_ref\n");
+                    .append(" as ").append(p).append("partner");
+            for (int i = 0; i < parts.size(); i++) {
+                sql.append(", t.").append(parts.get(i)).append(" as ").append(p).append("gp").append(i);
+            }
+            sql.append('\n');
         } else {
             sql.append("t.").append(side.reference()).append(" as ").append(p).append("ref, count(*) as ").append(p)
-                    .append("n, min(t.").append(side.id()).append(") as ").append(p).append("item, sum(").append(amount)
-                    .append(") as ").append(p).append("amount, sum(").append(net).append(") as ").append(p)
+                    .append("n, min(t.").append(side.id()).append(") as ").append(p).append("item, cast(sum(").append(amount)
+                    .append(") as bigint) as ").append(p).append("amount, ").append(side.fee().isPresent()
+                            ? "cast(sum(" + net + ") as bigint)"
+                            : "cast(null as bigint)").append(" as ").append(p)
                     .append("net,\n               min(t.").append(side.currency()).append(") as ").append(p)
                     .append("currency, min(t.").append(side.at()).append(") as ").append(p).append("at, min(t.")
-                    .append(side.businessDate()).append(") as ").append(p).append("bd, min(").append(processor)
-                    .append(") as ").append(p).append("processor, min(").append(partner).append(") as ").append(p)
-                    .append("partner,\n               min(").append(groupRef).append(") as ").append(p)
-                    .append("group_ref\n");
+                    .append(side.businessDate()).append(") as ").append(p).append("bd, ")
+                    .append(aggregated(processor)).append(" as ").append(p).append("processor, ")
+                    .append(aggregated(partner)).append(" as ").append(p).append("partner");
+            for (int i = 0; i < parts.size(); i++) {
+                sql.append(", min(t.").append(parts.get(i)).append(") as ").append(p).append("gp").append(i);
+            }
+            sql.append('\n');
         }
         sql.append("        from ").append(side.schema()).append('.').append(side.table()).append(" t\n        where ");
         for (Map.Entry<String, String> w : new TreeMap<>(side.where()).entrySet()) {
@@ -274,19 +284,32 @@ public final class MatchSql {
         return sql.toString();
     }
 
-    private java.util.Optional<String> groupReference(MatchRule rule, String which) {
+    /** A column's value for a group: its least; a fixed text or null needs no aggregate. */
+    private static String aggregated(String expression) {
+        return expression.startsWith("t.") ? "min(" + expression + ")" : expression;
+    }
+
+    private static java.util.Optional<Strategy> grouping(MatchRule rule, String which) {
         return rule.strategies().stream()
-                .filter(s -> s.type() == StrategyType.GROUPED_REFERENCE && s.many().orElse("").equals(which))
-                .findFirst().map(s -> {
-                    StringBuilder ref = new StringBuilder();
-                    if (!s.groupPrefix().isEmpty()) {
-                        ref.append(literal(s.groupPrefix()));
-                    }
-                    for (String part : s.groupParts()) {
-                        ref.append(ref.isEmpty() ? "" : " || '-' || ").append(dialect.text("t." + part));
-                    }
-                    return ref.toString();
-                });
+                .filter(s -> s.type() == StrategyType.GROUPED_REFERENCE && s.many().orElse("").equals(which)).findFirst();
+    }
+
+    private static List<String> groupParts(MatchRule rule, String which) {
+        return grouping(rule, which).map(Strategy::groupParts).orElse(List.of());
+    }
+
+    /** The group reference of a leftover, from the parts its side carried ({@code l_gp0}, ...). */
+    private String groupReference(MatchRule rule, String which, String p) {
+        return grouping(rule, which).map(s -> {
+            StringBuilder ref = new StringBuilder();
+            if (!s.groupPrefix().isEmpty()) {
+                ref.append(literal(s.groupPrefix()));
+            }
+            for (int i = 0; i < s.groupParts().size(); i++) {
+                ref.append(ref.isEmpty() ? "" : " || '-' || ").append(dialect.text(p + "_gp" + i));
+            }
+            return ref.toString();
+        }).orElse("cast(null as " + dialect.textType() + ")");
     }
 
     private String classification(MatchRule rule) {
@@ -353,9 +376,11 @@ public final class MatchSql {
                 side + "_net_minor", side + "_currency", side + "_at", side + "_business_date", side + "_group_ref"));
     }
 
-    private String selected(String p) {
-        return p + "_ref, " + p + "_item, " + p + "_n, " + p + "_amount, " + p + "_net, " + p + "_currency, cast(" + p
-                + "_at as " + dialect.instantType() + "), " + p + "_bd, " + p + "_group_ref";
+    private String selected(MatchRule rule, String p) {
+        return p + "_ref, " + p + "_item, " + p + "_n, " + p + "_amount, coalesce(" + p + "_net, " + p + "_amount), "
+                + p + "_currency, cast(" + p
+                + "_at as " + dialect.instantType() + "), " + p + "_bd, "
+                + groupReference(rule, p.equals("l") ? "left" : "right", p);
     }
 
     static String literal(String value) {

@@ -179,4 +179,9 @@ public class PostgresDialect implements WarehouseDialect {
     public String instantType() {
         return "timestamptz";
     }
+
+    @Override
+    public String fastHash64(String textExpression) {
+        return "hashtextextended(" + textExpression + ", 0)";
+    }
 }

@@ -124,4 +124,12 @@ public interface WarehouseDialect {
     }
 
     String instantType();
+
+    /**
+     * A fast 64-bit hash of a text for comparing two tables of the same dialect (table-diff); not stable
+     * across dialects, so a diff across two dialects uses {@link #md5Prefix64} instead.
+     */
+    default String fastHash64(String textExpression) {
+        return md5Prefix64(textExpression);
+    }
 }

@@ -154,6 +154,11 @@ class DefectDetectionTest {
         assertTrue(control(r, "dms_statistics").balanced(),
                 "DMS never captured them, so its own statistics agree with what landed");
         assertTrue(control(r, "source_to_landing").reasons().get(0).startsWith("missing rows: " + (to - from + 1)));
+        // and table-diff of the ledger against staging names the refunds that never arrived
+        List<String> named = control(r, "source_to_landing").firstDifferingKeys();
+        assertEquals(to - from + 1, named.size(), named.toString());
+        assertTrue(named.stream().allMatch(k -> k.matches("REF-\\d{8}-\\d{7}: in the source, not in staging")),
+                named.toString());
     }
 
     @Test

@@ -55,6 +55,12 @@ class RoleMatrixTest {
             new Object[] {"GET", "/api/v1/namespaces", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/lineage", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/lineage/runs", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/breaks", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/api/v1/breaks", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/api/v1/matching/runs", EVERYONE},
+            new Object[] {"GET", "/api/v1/matching/rules", EVERYONE},
+            new Object[] {"GET", "/close", Set.of("preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/api/v1/close", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")});
 
     private static final Map<String, String> ROLE_OF = Map.of("ops", "ops", "preparer", "finance_preparer",

@@ -30,7 +30,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -179,12 +178,6 @@ public class CloseReruns {
         });
         executor.submit(() -> runSafely(rerun.id));
         return rerun;
-    }
-
-    /** Runs (or resumes) a rerun to its end on the caller's thread; for the job thread and the benchmark. */
-    public CloseRerun runToEnd(long id) {
-        runSafely(id);
-        return find(id);
     }
 
     private void runSafely(long id) {
@@ -480,7 +473,4 @@ public class CloseReruns {
         }
     }
 
-    static Duration millis(long ms) {
-        return Duration.ofMillis(ms);
-    }
 }

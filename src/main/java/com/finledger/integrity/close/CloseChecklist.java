@@ -175,8 +175,9 @@ public class CloseChecklist {
                 order by dataset, partition_key, layer, version desc""", List.of(names, from, to),
                 rs -> new PartitionTotal(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                         (Long) rs.getObject(5), (Long) rs.getObject(6), Amounts.fromJson(rs.getString(7))));
-        return new Checklist(month.toString(), datasets, items, totals, layerTotals(totals), openBreaks(month),
-                atRisk(openBreaks(month)), exceptions(names, from, to));
+        List<OpenBreak> open = openBreaks(month);
+        return new Checklist(month.toString(), datasets, items, totals, layerTotals(totals), open, atRisk(open),
+                exceptions(names, from, to));
     }
 
     static List<LayerTotal> layerTotals(List<PartitionTotal> totals) {

@@ -110,6 +110,7 @@ public class ClosePages {
         ClosePeriod.State state = p == null ? ClosePeriod.State.OPEN : p.state;
         List<CloseSignedTotal> signed = p == null || p.signoffRound == 0 ? List.of() : CloseSignedTotal.of(p.id, p.signoffRound);
         CloseEvidence evidence = p == null || p.signoffRound == 0 ? null : CloseEvidence.of(p.id, p.signoffRound).orElse(null);
+        CloseResource.RerunView rerun = rerunView(p, month);
         return Pages.page(periodPage.data("period", month.toString())
                         .data("p", p)
                         .data("state", state.name()).data("stateLabel", state.label()).data("statusClass", statusClass(state))
@@ -124,9 +125,9 @@ public class ClosePages {
                         .data("atRisk", list.atRisk().entrySet().stream().map(e -> money(e.getValue(), e.getKey())).toList())
                         .data("history", p == null ? List.of() : CloseEvent.of(p.id))
                         .data("evidence", evidence)
-                        .data("rerun", rerunView(p, month))
-                        .data("rerunRows", rerunRows(rerunView(p, month)))
-                        .data("rerunDiffs", rerunDiffs(rerunView(p, month)))
+                        .data("rerun", rerun)
+                        .data("rerunRows", rerunRows(rerun))
+                        .data("rerunDiffs", rerunDiffs(rerun))
                         .data("error", error)
                         .data("canSignOff", preparer && state == ClosePeriod.State.OPEN && list.clear())
                         .data("signOffBlocked", preparer && state == ClosePeriod.State.OPEN && !list.clear())

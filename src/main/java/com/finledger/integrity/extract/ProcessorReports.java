@@ -9,8 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -31,7 +34,41 @@ public class ProcessorReports {
     public record Report(RowTotals totals, Optional<Instant> newestChange) {
     }
 
+    /** Reports already read in the current {@link #readingOnce} scope, per source, dataset and date. */
+    private final ThreadLocal<Map<List<Object>, Report>> readInScope = new ThreadLocal<>();
+
+    /**
+     * Runs work in which each source's date is read from its API at most once: an evaluation's source
+     * totals and its freshness check need the same report, and a day's pages are a pull of their own.
+     * Outside such a scope every read goes to the API.
+     */
+    public <T> T readingOnce(Supplier<T> work) {
+        if (readInScope.get() != null) {
+            return work.get();
+        }
+        readInScope.set(new HashMap<>());
+        try {
+            return work.get();
+        } finally {
+            readInScope.remove();
+        }
+    }
+
     public Report read(Source source, Dataset dataset, LocalDate date) {
+        Map<List<Object>, Report> scope = readInScope.get();
+        if (scope == null) {
+            return fetch(source, dataset, date);
+        }
+        List<Object> key = List.of(source.name(), dataset.name(), date);
+        Report report = scope.get(key);
+        if (report == null) {
+            report = fetch(source, dataset, date);
+            scope.put(key, report);
+        }
+        return report;
+    }
+
+    private Report fetch(Source source, Dataset dataset, LocalDate date) {
         RowTotals totals = RowTotals.of(dataset);
         long newest = Long.MIN_VALUE;
         Optional<String> token = Optional.empty();

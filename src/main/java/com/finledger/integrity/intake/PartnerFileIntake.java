@@ -78,6 +78,9 @@ public class PartnerFileIntake {
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
 
+    @Inject
+    com.finledger.integrity.lineage.OwnLineage ownLineage;
+
     @ConfigProperty(name = "finledger.intake.bucket", defaultValue = "finledger-landing")
     String bucket;
 
@@ -179,8 +182,11 @@ public class PartnerFileIntake {
         PartnerDrop drop = source.partnerDrop().orElseThrow();
         StoredObject object = new StoredObject(file.key(), file.versionId(), file.size(), null, file.arrivedAt(),
                 Map.of());
+        Instant started = clock.instant();
         try (InputStream in = objectStore.open(object)) {
             process(file, dataset, drop, object, in, actor);
+            // lineage of the file and the decision just committed (never fails the intake; the sweep retries)
+            ownLineage.recordSince(started, "intake");
         } catch (IOException e) {
             // the object could not be read through: nothing decided, the file is taken up again
             throw new IllegalStateException("cannot read " + file.key() + ": " + e.getMessage(), e);

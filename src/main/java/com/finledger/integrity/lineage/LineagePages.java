@@ -152,7 +152,7 @@ public class LineagePages {
                 name))).findFirst().orElseThrow();
         Map<String, Object> versions = marquez.datasetVersions(namespace, name, PAGE, 0);
         return Pages.page(datasetPage.data("d", d).data("namespace", namespace).data("name", name).data("graph", g)
-                .data("self", self).data("versions", versions.get("versions")).data("versionCount",
+                .data("field", null).data("self", self).data("versions", versions.get("versions")).data("versionCount",
                         versions.get("totalCount")).data("graphJson", graphElements(g)), identity, "/lineage");
     }
 

@@ -61,6 +61,9 @@ public class ChangeFileIntake {
     @Inject
     Clock clock;
 
+    @Inject
+    com.finledger.integrity.lineage.OwnLineage ownLineage;
+
     /** The CDC dataset a change file belongs to, from its key. */
     public Optional<Dataset> datasetOf(String key) {
         for (Source source : catalogService.catalog().sources()) {
@@ -86,6 +89,7 @@ public class ChangeFileIntake {
             return Optional.empty();
         }
         Dataset d = dataset.get();
+        java.time.Instant started = clock.instant();
         Map<LocalDate, RowTotals> byDate = new TreeMap<>();
         MessageDigest sha = Sha256.digest();
         long[] bytes = new long[1];
@@ -137,6 +141,7 @@ public class ChangeFileIntake {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record change file " + object.key() + ": " + e.getMessage(), e);
         }
+        ownLineage.recordSince(started, "dms");
         recorded.keySet().forEach(date -> readinessCache.invalidate(d.name(), date.toString()));
         byDate.values().forEach(t -> t.windows().keySet().forEach(w -> readinessCache.invalidate(d.name(), w)));
         LOG.infof("change file %s: %d business date(s) recorded %s", object.key(), recorded.size(), recorded);

@@ -39,6 +39,9 @@ public class DbtRunResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    com.finledger.integrity.lineage.OwnLineage ownLineage;
+
     @GET
     @RolesAllowed({Roles.OPS, Roles.AUDITOR, Roles.PIPELINE, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER,
             Roles.ADMIN})
@@ -80,6 +83,7 @@ public class DbtRunResource {
                 DbtArtifacts.Recorded recorded = artifacts.record(c, body.get("run_results"),
                         body.hasNonNull("manifest") ? body.get("manifest") : null, identity.getPrincipal().getName());
                 c.commit();
+                ownLineage.recordDbtInvocation(recorded.invocationId());
                 return Response.status(recorded.duplicate() ? 200 : 201).entity(Map.of(
                         "invocationId", recorded.invocationId(), "duplicate", recorded.duplicate(),
                         "nodes", recorded.nodes(), "succeeded", recorded.succeeded())).build();

@@ -91,6 +91,9 @@ public class LocalPipelineRunner {
     @Inject
     Clock clock;
 
+    @Inject
+    com.finledger.integrity.lineage.OwnLineage ownLineage;
+
     public record PipelineRun(long id, Instant startedAt, Instant finishedAt, String triggeredBy, int objectsLanded,
                               long rowsLoadedRaw, List<DbtRunner.NodeResult> models, String status) {
 
@@ -182,6 +185,8 @@ public class LocalPipelineRunner {
             auditLog.append(c, actor, "pipeline.run", "pipeline_run", Long.toString(id), null, details);
             c.commit();
             readinessCache.invalidateAll();
+            // lineage of what this run committed (never fails the run; the sweep re-records what it misses)
+            ownLineage.recordSince(started);
             if (failure != null) {
                 throw new IllegalStateException("pipeline run " + id + " failed building the models: " + failure);
             }
@@ -303,6 +308,7 @@ public class LocalPipelineRunner {
             markArrivals(c, catalogService.catalog(), started, actor);
             c.commit();
             readinessCache.invalidateAll();
+            ownLineage.recordSince(started, "extract");
             return landed;
         } catch (SQLException e) {
             throw new IllegalStateException("scheduled extraction of " + source.name() + " failed: " + e.getMessage(), e);

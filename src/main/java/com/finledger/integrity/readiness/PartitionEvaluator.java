@@ -52,6 +52,9 @@ public class PartitionEvaluator {
     com.finledger.integrity.rules.QuarantineService quarantine;
 
     @Inject
+    com.finledger.integrity.extract.ProcessorReports processorReports;
+
+    @Inject
     CatalogService catalogService;
 
     @Inject
@@ -98,6 +101,10 @@ public class PartitionEvaluator {
     }
 
     public Evaluation evaluate(String datasetName, LocalDate date, String actor) {
+        return processorReports.readingOnce(() -> evaluateReadingEachReportOnce(datasetName, date, actor));
+    }
+
+    private Evaluation evaluateReadingEachReportOnce(String datasetName, LocalDate date, String actor) {
         Catalog catalog = catalogService.catalog();
         Optional<Dataset> dataset = catalog.datasets().filter(d -> d.name().equals(datasetName)).findFirst();
         Optional<CuratedDataset> curated = catalog.curated().stream().filter(c -> c.name().equals(datasetName))

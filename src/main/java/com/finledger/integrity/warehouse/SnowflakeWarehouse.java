@@ -132,11 +132,9 @@ public class SnowflakeWarehouse implements Warehouse {
                                 if (method.getName().equals("findColumn")) {
                                     return index;
                                 }
-                                Class<?>[] types = method.getParameterTypes().clone();
-                                types[0] = int.class;
                                 Object[] byIndex = args.clone();
                                 byIndex[0] = index;
-                                return java.sql.ResultSet.class.getMethod(method.getName(), types).invoke(rs, byIndex);
+                                return BY_INDEX.computeIfAbsent(method, SnowflakeWarehouse::byIndex).invoke(rs, byIndex);
                             }
                         }
                         return method.invoke(rs, args);
@@ -144,6 +142,20 @@ public class SnowflakeWarehouse implements Warehouse {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** Each by-label getter's by-index twin ({@code getLong(String)} → {@code getLong(int)}), looked up once. */
+    private static final java.util.Map<java.lang.reflect.Method, java.lang.reflect.Method> BY_INDEX =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.lang.reflect.Method byIndex(java.lang.reflect.Method byLabel) {
+        Class<?>[] types = byLabel.getParameterTypes().clone();
+        types[0] = int.class;
+        try {
+            return java.sql.ResultSet.class.getMethod(byLabel.getName(), types);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("ResultSet has no " + byLabel.getName() + " by column index", e);
+        }
     }
 
     /** Snowflake's "SQL compilation error: syntax error": the emulator's answer to COPY_HISTORY. */

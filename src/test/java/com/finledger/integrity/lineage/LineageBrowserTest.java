@@ -155,7 +155,7 @@ class LineageBrowserTest {
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots",
                     "lineage-run-auditor.png")).setFullPage(true));
 
-            page.navigate(root + "lineage/runs?namespace=finledger&job=intake.northbank");
+            page.navigate(root + "lineage/runs?namespace=" + LineageFixtures.JOBS + "&job=intake.northbank");
             assertTrue(page.locator("#timeline tbody").textContent().contains("Completed"));
             assertEquals(List.of(), consoleErrors, "no script errors on the lineage pages");
         }

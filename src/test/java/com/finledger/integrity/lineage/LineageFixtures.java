@@ -121,7 +121,7 @@ final class LineageFixtures {
         if (partition != null) {
             rf.set("finledger_partition", partition);
         }
-        e.putObject("job").put("namespace", "finledger").put("name", job);
+        e.putObject("job").put("namespace", JOBS).put("name", job);
         ArrayNode in = e.putArray("inputs");
         inputs.forEach(in::add);
         ArrayNode out = e.putArray("outputs");
@@ -130,6 +130,12 @@ final class LineageFixtures {
     }
 
     static final String WAREHOUSE = "postgres://127.0.0.1:62538";
+    /**
+     * The job namespace of the test world's runs: shaped like our own jobs (the contract's namespace is
+     * {@code finledger}), but apart from them, so that tests reading what the application itself
+     * recorded never see these.
+     */
+    static final String JOBS = "finledger-test-world";
 
     /** What {@link #contractWorld} posted: names to query by, and the runs and versions to expect. */
     record World(String tag, String day, String nextDay, String landing, String curatedName, String curatedPartition,

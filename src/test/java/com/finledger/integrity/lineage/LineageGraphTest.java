@@ -55,7 +55,7 @@ class LineageGraphTest {
         assertEquals(List.of("ledger.public.settlements", "outgoing/settlement_report_" + w.day() + ".csv"),
                 trace.getList("sourceExtracts.name"));
         assertEquals(List.of("c".repeat(64)), trace.getList("sourceExtracts.findAll { it.version != null }.version"));
-        assertEquals(List.of("finledger dms.ledger-settlements-cdc"), trace.getList("sourceExtracts[0].readBy"));
+        assertEquals(List.of(LineageFixtures.JOBS + " dms.ledger-settlements-cdc"), trace.getList("sourceExtracts[0].readBy"));
         assertEquals(6, trace.getList("runs").size(), "curated, staging, two RAW loads, DMS and the intake run");
         assertEquals(w.curatedRun().toString(), trace.getString("runs[0].runId"));
         assertEquals(false, trace.getBoolean("truncated"));
@@ -105,6 +105,23 @@ class LineageGraphTest {
         assertTrue(!runs.contains(w.nextCuratedRun().toString()), "the next day's curated build read the resend");
         assertEquals(List.of("raw_load.bank_lines_" + w.tag()), down.getList("runs.findAll { it.depth == 0 }.jobName")
                 .stream().filter(n -> n.toString().startsWith("raw_load")).toList());
+    }
+
+    @Test
+    void theDatasetColumnSearchAndExpandPagesRender() {
+        LineageFixtures.World w = world();
+        String page = get("auditor", "/lineage/dataset", "namespace", WAREHOUSE, "name", w.curatedName()).statusCode(200)
+                .extract().asString();
+        assertTrue(page.contains("bank_amount_minor") && page.contains("/lineage/column?namespace="), page);
+        assertTrue(page.contains("run:" + w.curatedRun()), "the versions table names the writing runs");
+        page = get("ops", "/lineage/column", "namespace", WAREHOUSE, "name", w.curatedName(), "field",
+                "bank_amount_minor").statusCode(200).extract().asString();
+        assertTrue(page.contains("datasetField:" + WAREHOUSE + ":" + w.rawBankName() + ":amount"), page);
+        page = get("preparer", "/lineage", "q", w.tag()).statusCode(200).extract().asString();
+        assertTrue(page.contains(w.curatedPartition() + " " + w.day()) && page.contains(w.curatedName()), page);
+        get("approver", "/lineage/graph.json", "node", "dataset:" + WAREHOUSE + ":" + w.curatedName()).statusCode(200)
+                .body("data.id", hasItem("job:" + LineageFixtures.JOBS + ":dbt.model.finledger." + w.curatedPartition()));
+        get("pipeline", "/lineage").statusCode(403);
     }
 
     @Test
@@ -197,7 +214,7 @@ class LineageGraphTest {
     void marquezClientsReadTheGraphInMarquezShapes() {
         LineageFixtures.World w = world();
         String curated = "dataset:" + WAREHOUSE + ":" + w.curatedName();
-        String job = "job:finledger:dbt.model.finledger." + w.curatedPartition();
+        String job = "job:" + LineageFixtures.JOBS + ":dbt.model.finledger." + w.curatedPartition();
         JsonPath g = get("auditor", "/api/v1/lineage", "nodeId", curated, "depth", "2").statusCode(200).extract()
                 .jsonPath();
         assertTrue(g.getList("graph.id").containsAll(List.of(curated, job)), g.getList("graph.id").toString());
@@ -208,7 +225,7 @@ class LineageGraphTest {
         assertEquals("COMPLETED", g.getString("graph.find { it.id == '" + job + "' }.data.latestRun.state"));
 
         get("auditor", "/api/v1/namespaces").statusCode(200)
-                .body("namespaces.name", hasItems("finledger", WAREHOUSE, "s3://" + w.landing()))
+                .body("namespaces.name", hasItems(LineageFixtures.JOBS, WAREHOUSE, "s3://" + w.landing()))
                 .body("namespaces[0].isHidden", equalTo(false));
         get("auditor", "/api/v1/namespaces/" + enc("s3://" + w.landing()) + "/datasets").statusCode(200)
                 .body("totalCount", equalTo(2)).body("datasets.name", hasItem(w.bankKey()))
@@ -218,15 +235,15 @@ class LineageGraphTest {
                 .body("versions.datasetVersion", equalTo(List.of("Wb9x.v2-resent", "Wb9x.v1-bank")))
                 .body("versions[1].createdByRun.id", equalTo(w.intakeRun().toString()))
                 .body("versions[1].facets.finledger_object.sha256", equalTo("b".repeat(64)));
-        get("auditor", "/api/v1/namespaces/finledger/jobs/" + enc("dbt.model.finledger." + w.curatedPartition())
+        get("auditor", "/api/v1/namespaces/" + LineageFixtures.JOBS + "/jobs/" + enc("dbt.model.finledger." + w.curatedPartition())
                 + "/runs").statusCode(200).body("totalCount", equalTo(2))
                 .body("runs.id", equalTo(List.of(w.nextCuratedRun().toString(), w.curatedRun().toString())))
                 .body("runs.state", everyItem(equalTo("COMPLETED")))
                 .body("runs[1].inputDatasetVersions.datasetVersionId.name", hasItem(w.stagingName()))
                 .body("runs[1].durationMs", equalTo(50000))
                 .body("runs[1].facets.finledger_partition.partitionKey", equalTo(w.day()));
-        get("auditor", "/api/v1/namespaces/finledger/jobs").statusCode(200).body("jobs.name", hasItem("intake.northbank"))
-                .body("jobs[0].id.namespace", equalTo("finledger"));
+        get("auditor", "/api/v1/namespaces/" + LineageFixtures.JOBS + "/jobs").statusCode(200).body("jobs.name", hasItem("intake.northbank"))
+                .body("jobs[0].id.namespace", equalTo(LineageFixtures.JOBS));
         get("auditor", "/api/v1/jobs/runs/" + w.dmsRun()).statusCode(200).body("state", equalTo("COMPLETED"))
                 .body("outputDatasetVersions[0].datasetVersionId.name", equalTo(w.dmsKey()))
                 .body("outputDatasetVersions[0].datasetVersionId.version", notNullValue());

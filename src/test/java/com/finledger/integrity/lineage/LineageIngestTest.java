@@ -262,7 +262,7 @@ class LineageIngestTest {
                 .eventType(OpenLineage.RunEvent.EventType.COMPLETE)
                 .eventTime(ZonedDateTime.parse("2026-11-03T05:00:00Z"))
                 .run(ol.newRunBuilder().runId(runId).build())
-                .job(ol.newJobBuilder().namespace("finledger").name("intake.northbank").build())
+                .job(ol.newJobBuilder().namespace(LineageFixtures.JOBS).name("intake.northbank").build())
                 .inputs(List.of())
                 .outputs(List.of(ol.newOutputDatasetBuilder().namespace("s3://finledger-landing")
                         .name("partner/northbank/x.csv").build()))

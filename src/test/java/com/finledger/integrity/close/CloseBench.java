@@ -83,7 +83,7 @@ class CloseBench {
                 .extract().asByteArray();
 
         long r0 = System.nanoTime();
-        long id = ((Number) given().auth().preemptive().basic("preparer", "demo").post(api + "/reruns").then().statusCode(202)
+        long id = ((Number) given().auth().preemptive().basic("preparer", "demo").contentType("application/json").post(api + "/reruns").then().statusCode(202)
                 .extract().path("id")).longValue();
         CloseRerun rerun = reruns.find(id);
         while (!rerun.state.finished()) {

@@ -210,6 +210,13 @@ class CloseOnDemoWorldTest {
         assertFalse(landed.isEmpty());
         assertEquals(landed, manifest);
         assertTrue(entries.keySet().stream().anyMatch(n -> n.startsWith("lineage/ledger_settlements_")), entries.keySet().toString());
+        // the curated settlements' lineage trace ends at landing objects of the pinned manifest (key, version, SHA-256)
+        JsonNode trace = JSON.readTree(entries.get("lineage/settlements_" + date() + ".json"));
+        List<String> traced = new ArrayList<>();
+        trace.path("landingObjects").forEach(v -> traced.add(v.at("/object/key").asText() + " "
+                + v.at("/object/versionId").asText() + " " + v.at("/object/sha256").asText()));
+        assertFalse(traced.isEmpty(), "the trace reaches landing objects: " + trace);
+        assertTrue(manifest.containsAll(traced), traced + " within " + manifest);
 
         Path file = Files.createTempDirectory("evidence").resolve("finledger-close.zip");
         Files.write(file, archive);

@@ -1,6 +1,7 @@
 {# Layers are schemas named as they are (staging, curated), not dbt's <target schema>_<custom schema>. #}
+{# A month-end rerun builds into scratch schemas: var schema_prefix (rerun_7_) gives rerun_7_staging. #}
 {% macro generate_schema_name(custom_schema_name, node) -%}
-    {{ custom_schema_name if custom_schema_name is not none else target.schema }}
+    {{ var('schema_prefix', '') ~ (custom_schema_name if custom_schema_name is not none else target.schema) }}
 {%- endmacro %}
 
 {# A staging model stg_<dataset> builds the table named after its dataset (staging.payments). #}

@@ -70,11 +70,16 @@ public final class ControlTotalQueries {
     }
 
     public static String staging(WarehouseDialect d, Dataset dataset, boolean byWindow) {
+        return staging(d, dataset, byWindow, "staging");
+    }
+
+    /** STAGING as held by another schema with the same tables (a month-end rerun's scratch schema). */
+    public static String staging(WarehouseDialect d, Dataset dataset, boolean byWindow, String schema) {
         // a scale of its own for decimals: a bare NUMERIC is NUMBER(38, 0) on Snowflake and would round them
         String amount = dataset.amount().decimal() ? "cast(" + dataset.amount().column() + " as numeric(38, 2)) * 100"
                 : "cast(" + dataset.amount().column() + " as numeric)";
         return flat(d, dataset.primaryKey().stream().map(d::text).toList(), d.text("change_seq"), amount,
-                dataset.amount().currencyColumn(), Sql.qualified("staging", dataset.name()),
+                dataset.amount().currencyColumn(), Sql.qualified(schema, dataset.name()),
                 Sql.ident(dataset.businessDate()) + " = ?",
                 byWindow ? window(d, dataset, Sql.ident(timeColumn(dataset)), false) : null);
     }
@@ -89,8 +94,16 @@ public final class ControlTotalQueries {
     public static String curated(WarehouseDialect d, String table, List<String> primaryKey, String amountColumn,
                                  String currencyColumn, String businessDateColumn, String timeColumn,
                                  long windowSeconds) {
+        return curated(d, table, primaryKey, amountColumn, currencyColumn, businessDateColumn, timeColumn, windowSeconds,
+                "curated");
+    }
+
+    /** CURATED as held by another schema with the same tables (a month-end rerun's scratch schema). */
+    public static String curated(WarehouseDialect d, String table, List<String> primaryKey, String amountColumn,
+                                 String currencyColumn, String businessDateColumn, String timeColumn,
+                                 long windowSeconds, String schema) {
         return flat(d, primaryKey.stream().map(d::text).toList(), "''", "cast(" + amountColumn + " as numeric)",
-                currencyColumn, Sql.qualified("curated", table), Sql.ident(businessDateColumn) + " = ?",
+                currencyColumn, Sql.qualified(schema, table), Sql.ident(businessDateColumn) + " = ?",
                 timeColumn == null ? null : d.windowBucket(Sql.ident(timeColumn), false, windowSeconds));
     }
 

@@ -214,6 +214,23 @@ public class ControlTotalService {
         return new CuratedTotals(out.date(), out.windows(), inputs, inputWindows);
     }
 
+    /** A date's STAGING total of a dataset as another schema holds it (a month-end rerun's scratch copy). */
+    public ControlTotal stagingIn(String schema, Dataset dataset, LocalDate date) {
+        return warehouse.tableExists(schema, dataset.name())
+                ? run(warehouse, ControlTotalQueries.staging(warehouse.dialect(), dataset, false, schema), dataset.name(),
+                date.toString(), STAGING, date, 0).date()
+                : empty(dataset.name(), date.toString(), STAGING);
+    }
+
+    /** A date's CURATED total of a curated dataset as another schema holds it (a month-end rerun's scratch copy). */
+    public ControlTotal curatedIn(String schema, CuratedDataset curated, LocalDate date) {
+        return warehouse.tableExists(schema, curated.name())
+                ? run(warehouse, ControlTotalQueries.curated(warehouse.dialect(), curated.name(), curated.primaryKey(),
+                curated.amount().column(), curated.amount().currencyColumn(), curated.businessDate(), null, 0, schema),
+                curated.name(), date.toString(), CURATED, date, 0).date()
+                : empty(curated.name(), date.toString(), CURATED);
+    }
+
     private static ControlTotal currencyRow(ResultSet rs, String dataset, String partition, String layer)
             throws SQLException {
         String currency = rs.getString("currency");

@@ -207,6 +207,12 @@ public class DemoWorld {
                     + "local_dms_table_stats, local_dms_event, pull_attempt, pull_window, warehouse_load, period_snapshot, "
                     + "partner_file, intake_rejected_message, partner_file_expectation, break_event, break_case, match_run");
             s.execute("drop schema if exists recon cascade");
+            // month-end closes of the old world (the audit log keeps their history)
+            s.execute("truncate close_rerun, close_evidence, close_pinned_object, close_signed_total, close_event, close_period");
+            // the old world's lineage: its runs share the new world's partition keys and would answer its
+            // traces with objects that no longer exist (raw events refuse update and delete, not truncate)
+            s.execute("truncate lineage_event, lineage_run_partition, lineage_column_edge, lineage_job_io, lineage_run_io, "
+                    + "lineage_dataset_version, lineage_run, lineage_job, lineage_dataset, lineage_namespace");
         }
     }
 

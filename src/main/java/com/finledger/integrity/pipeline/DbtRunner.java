@@ -81,13 +81,34 @@ public class DbtRunner {
     }
 
     public Invocation build(Path projectDir) {
+        return run(projectDir, workDir, "build", Map.of(), List.of());
+    }
+
+    /**
+     * Runs a dbt command ({@code build} or {@code run}) with its own work directory (artifacts and logs),
+     * project variables and a node selection (empty: every node). A month-end rerun builds into scratch
+     * schemas this way ({@code raw_schema}, {@code schema_prefix}) without touching the pipeline's artifacts.
+     */
+    public Invocation run(Path projectDir, Path workDir, String dbtCommand, Map<String, String> vars, List<String> select) {
         Path dbt = ensureInstalled();
         Path targetPath = workDir.toAbsolutePath().resolve("target");
         Path logPath = workDir.toAbsolutePath().resolve("logs");
-        List<String> command = List.of(dbt.toString(), "build", "--project-dir", projectDir.toAbsolutePath().toString(),
+        List<String> command = new ArrayList<>(List.of(dbt.toString(), dbtCommand, "--project-dir",
+                projectDir.toAbsolutePath().toString(),
                 "--profiles-dir", projectDir.toAbsolutePath().resolve("profiles").toString(), "--target", target,
                 "--target-path", targetPath.toString(), "--log-path", logPath.toString(), "--no-use-colors",
-                "--log-format", "text", "--quiet");
+                "--log-format", "text", "--quiet"));
+        if (!vars.isEmpty()) {
+            try {
+                command.addAll(List.of("--vars", JSON.writeValueAsString(vars)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        if (!select.isEmpty()) {
+            command.add("--select");
+            command.addAll(select);
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(connectionEnvironment());
         pb.environment().put("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
@@ -101,7 +122,7 @@ public class DbtRunner {
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new DbtFailedException("dbt build did not finish within " + timeout);
+                throw new DbtFailedException("dbt " + dbtCommand + " did not finish within " + timeout);
             }
             output = new String(out, StandardCharsets.UTF_8);
             exit = process.exitValue();

@@ -24,6 +24,7 @@ public final class Pages {
             new Section("/partner-files", "Partner files", Set.of("ops", "finance_preparer", "finance_approver",
                     "auditor", "admin")),
             new Section("/breaks", "Breaks", Set.of("ops", "finance_preparer", "finance_approver", "auditor", "admin")),
+            new Section("/close", "Close", Set.of("finance_preparer", "finance_approver", "auditor", "admin")),
             new Section("/sources", "Sources", Set.of("ops", "auditor", "admin")),
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),

@@ -39,6 +39,9 @@ public class OverrideService {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<PartitionChangeRequested> changes;
+
     public record Override(long id, String dataset, String partition, String requestedBy, String requestReason,
                            Instant requestedAt, long blockedVersion, String decidedBy, String decision,
                            String decisionReason, Instant decidedAt) {
@@ -54,6 +57,7 @@ public class OverrideService {
                     throw new IllegalStateException(dataset + " " + partition + " is " + current.state().label()
                             + "; only a blocked partition can be overridden");
                 }
+                changes.fire(new PartitionChangeRequested(c, dataset, partition, user, "override"));
                 long id;
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into readiness_override (dataset, partition_key, requested_by, request_reason, requested_at,

@@ -93,6 +93,9 @@ public class PartitionEvaluator {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<PartitionTotalsComputed> totalsComputed;
+
     public record Evaluation(long id, PartitionReadiness readiness, List<ControlTotal> totals,
                              List<ControlResult> controls, List<RuleOutcome> rules, List<String> blocking) {
     }
@@ -159,6 +162,7 @@ public class PartitionEvaluator {
                     for (ControlTotal t : totals) {
                         controlTotals.store(c, evaluationId, t, clock.instant());
                     }
+                    totalsComputed.fire(new PartitionTotalsComputed(c, datasetName, partition, List.copyOf(totals), actor));
                     storeResults(c, evaluationId, datasetName, partition, results, outcomes);
                     ReadinessState verdict = blocking.isEmpty() ? ReadinessState.READY : ReadinessState.BLOCKED;
                     PartitionReadiness after = apply(c, datasetName, partition, verdict, summary, evaluationId, actor,

@@ -31,6 +31,9 @@ public class ReadinessService {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<PartitionDataArrived> arrivals;
+
     public Optional<PartitionReadiness> find(String dataset, String partition) {
         try (Connection c = dataSource.getConnection()) {
             return find(c, dataset, partition, false);
@@ -168,6 +171,7 @@ public class ReadinessService {
     public void dataArrived(Connection c, String dataset, String partition, String actor, String what)
             throws SQLException {
         PartitionReadiness current = lockOrCreate(c, dataset, partition);
+        arrivals.fire(new PartitionDataArrived(c, dataset, partition, actor, what));
         switch (current.state()) {
             case PENDING, BLOCKED -> transition(c, current, ReadinessState.LOADING, actor, what, null, null);
             case READY, READY_WITH_EXCEPTION -> transition(c, current, ReadinessState.REOPENED, actor,

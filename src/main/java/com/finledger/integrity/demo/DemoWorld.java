@@ -210,9 +210,11 @@ public class DemoWorld {
             // month-end closes of the old world (the audit log keeps their history)
             s.execute("truncate close_rerun, close_evidence, close_pinned_object, close_signed_total, close_event, close_period");
             // the old world's lineage: its runs share the new world's partition keys and would answer its
-            // traces with objects that no longer exist (raw events refuse update and delete, not truncate)
+            // traces with objects that no longer exist (raw events refuse update and delete, not truncate); the
+            // old world's dbt runs go with it, or re-recording them would bring that lineage back
             s.execute("truncate lineage_event, lineage_run_partition, lineage_column_edge, lineage_job_io, lineage_run_io, "
-                    + "lineage_dataset_version, lineage_run, lineage_job, lineage_dataset, lineage_namespace");
+                    + "lineage_dataset_version, lineage_run, lineage_job, lineage_dataset, lineage_namespace, "
+                    + "dbt_node_result, dbt_invocation");
         }
     }
 

@@ -10,13 +10,12 @@ import com.finledger.integrity.demo.DemoWorld;
 import com.finledger.integrity.demo.WorldSpec;
 import com.finledger.integrity.pipeline.LocalPipelineRunner;
 import com.microsoft.playwright.APIResponse;
+import com.finledger.integrity.HeadlessChromium;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
@@ -29,10 +28,8 @@ import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +43,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CloseBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-    private static Playwright playwright;
+    private static HeadlessChromium chromium;
     private static Browser browser;
 
     @TestHTTPResource("/")
@@ -65,25 +60,14 @@ class CloseBrowserTest {
 
     @BeforeAll
     static void launch() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            if (System.getenv("CI") != null) {
-                throw new IllegalStateException("CI must install chromium (apt-get install -y chromium)");
-            }
-            Assumptions.abort("no /usr/bin/chromium on this machine");
-        }
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-                .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        chromium = HeadlessChromium.launch();
+        browser = chromium.browser();
     }
 
     @AfterAll
     static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 

@@ -11,7 +11,12 @@ public final class Pages {
     private Pages() {
     }
 
-    public record NavItem(String href, String label, boolean active) {
+    /** A navigation link; badge is a count shown beside it (0: none), e.g. approvals waiting for me. */
+    public record NavItem(String href, String label, boolean active, long badge) {
+
+        public NavItem(String href, String label, boolean active) {
+            this(href, label, active, 0);
+        }
     }
 
     private record Section(String href, String label, Set<String> roles) {
@@ -28,15 +33,25 @@ public final class Pages {
             new Section("/sources", "Sources", Set.of("ops", "auditor", "admin")),
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),
-            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
+            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")),
+            new Section("/approvals", "Approvals", Set.of("ops", "finance_preparer", "finance_approver", "auditor",
+                    "admin")));
 
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {
         List<NavItem> nav = SECTIONS.stream()
                 .filter(s -> s.roles().isEmpty() || s.roles().stream().anyMatch(identity::hasRole))
-                .map(s -> new NavItem(s.href(), s.label(), s.href().equals(active)))
+                .map(s -> new NavItem(s.href(), s.label(), s.href().equals(active), badge(s.href(), identity)))
                 .toList();
         return instance.data("user", identity.getPrincipal().getName())
                 .data("roles", String.join(", ", identity.getRoles().stream().sorted().toList()))
                 .data("nav", nav);
+    }
+
+    private static long badge(String href, SecurityIdentity identity) {
+        if (!href.equals("/approvals") || identity.isAnonymous()) {
+            return 0;
+        }
+        return io.quarkus.arc.Arc.container().instance(com.finledger.integrity.approvals.ApprovalsInbox.class).get()
+                .forMe(identity);
     }
 }

@@ -87,7 +87,7 @@ public class ReadinessPages {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance board() {
+    public TemplateInstance board(@QueryParam("state") String state) {
         List<PartitionReadiness> recent = readiness.recent(BOARD_PARTITIONS);
         TreeSet<String> dates = new TreeSet<>();
         Map<String, PartitionReadiness> byKey = new TreeMap<>();
@@ -107,7 +107,11 @@ public class ReadinessPages {
                 columns.stream().map(p -> byKey.get(d.name() + "/" + p)).toList(), windowNotes.apply(d.name()))));
         catalog.curated().forEach(c -> rows.add(new BoardRow(c.name(), "curated", c.slaClass().name().toLowerCase(),
                 columns.stream().map(p -> byKey.get(c.name() + "/" + p)).toList(), windowNotes.apply(c.name()))));
-        return Pages.page(board.data("columns", columns).data("rows", rows), identity, "/readiness");
+        // the home page's counts link here filtered: only the datasets with a partition in that state
+        List<BoardRow> shown = state == null || state.isBlank() ? rows : rows.stream().filter(r -> r.cells().stream()
+                .anyMatch(c -> c != null && c.state().name().equalsIgnoreCase(state.trim()))).toList();
+        return Pages.page(board.data("columns", columns).data("rows", shown).data("state", state == null ? "" : state),
+                identity, "/readiness");
     }
 
     @GET

@@ -41,6 +41,36 @@ public final class Fmt {
         return code + format.format(major);
     }
 
+    /** Per-currency minor-unit sums as JSON ({"EUR":"47588794"}) shown as money: "EUR 475,887.94 · USD 1.00". */
+    public static String amounts(String json) {
+        if (json == null || json.isBlank()) {
+            return "—";
+        }
+        try {
+            var amounts = com.finledger.integrity.controls.Amounts.fromJson(json);
+            if (amounts.asMap().isEmpty()) {
+                return "—";
+            }
+            StringBuilder out = new StringBuilder();
+            amounts.asMap().forEach((currency, minor) -> {
+                if (!out.isEmpty()) {
+                    out.append(" · ");
+                }
+                if (com.finledger.integrity.controls.Amounts.NO_CURRENCY.equals(currency)) {
+                    out.append("no currency ").append(String.format(Locale.ROOT, "%,d", minor.longValue()))
+                            .append(" minor units");
+                } else if (minor.scale() <= 0) {
+                    out.append(money(minor.longValueExact(), currency));
+                } else {
+                    out.append(currency).append(' ').append(minor.movePointLeft(exponent(currency)).toPlainString());
+                }
+            });
+            return out.toString();
+        } catch (RuntimeException e) {
+            return json;
+        }
+    }
+
     /** The ISO 4217 exponent (2 for EUR, 0 for JPY, 3 for BHD); 2 for an unknown code. */
     public static int exponent(String currency) {
         if (currency == null) {

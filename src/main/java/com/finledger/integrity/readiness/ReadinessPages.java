@@ -154,7 +154,11 @@ public class ReadinessPages {
         String user = identity.getPrincipal().getName();
         return Pages.page(partitionPage.data("dataset", dataset).data("partition", partition).data("readiness", r)
                 .data("businessDate", date).data("isWindow", !partition.equals(date)).data("windows", windowsShown)
-                .data("windowCount", windows.size()).data("windowsBlocked", windowsBlocked)
+                .data("windowCount", windows.size())
+                .data("windowStates", windows.stream().sorted(java.util.Comparator.comparing(
+                        (WindowRow w) -> w.readiness().partition())).map(w -> w.readiness().partition().substring(
+                        w.readiness().partition().indexOf('T') + 1) + "=" + w.readiness().state().name())
+                        .collect(java.util.stream.Collectors.joining(" "))).data("windowsBlocked", windowsBlocked)
                 .data("windowPage", wp).data("windowPages", windowPages)
                 .data("hasPreviousWindows", wp > 0).data("previousWindows", wp - 1)
                 .data("hasNextWindows", wp + 1 < windowPages).data("nextWindows", wp + 1)

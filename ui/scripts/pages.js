@@ -20,6 +20,18 @@
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
     });
+    // a box that scrolls must be reachable by keyboard, and named for screen readers
+    document.querySelectorAll('.table-scroll').forEach((box) => {
+      if (!box.hasAttribute('tabindex')) box.setAttribute('tabindex', '0');
+      if (!box.hasAttribute('role')) box.setAttribute('role', 'region');
+      if (!box.hasAttribute('aria-label')) {
+        const table = box.querySelector('table');
+        let heading = box.previousElementSibling;
+        while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+        const caption = table && table.caption ? table.caption.textContent : null;
+        box.setAttribute('aria-label', (caption || (heading ? heading.textContent : document.title.split(' · ')[0])).trim() + ' (table)');
+      }
+    });
 
     localTimes(document);
     showFlash();

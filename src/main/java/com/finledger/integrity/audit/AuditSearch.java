@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 /**
  * The audit page's search: by subject, actor, action and time, and people's decisions apart from what
  * the system did; runs of the same system action on the page are collapsed into one expandable group
- * so one backfill's hundreds of entries do not bury the human decisions.
+ * so one backfill's hundreds of entries do not bury the decisions.
  */
 @ApplicationScoped
 public class AuditSearch {
@@ -85,14 +85,17 @@ public class AuditSearch {
                 rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
     }
 
-    /** Consecutive entries of the same system actor, action and subject type become one group. */
+    /**
+     * Consecutive entries of the same actor, action and subject type become one group (a backfill asked
+     * by one person writes one entry per window; the group shows it as one line that expands).
+     */
     public static List<Group> group(List<AuditEntry> entries) {
         List<Group> groups = new ArrayList<>();
         List<AuditEntry> run = new ArrayList<>();
         for (AuditEntry e : entries) {
             if (!run.isEmpty()) {
                 AuditEntry last = run.get(run.size() - 1);
-                boolean same = system(e.actor()) && e.actor().equals(last.actor()) && e.action().equals(last.action())
+                boolean same = e.actor().equals(last.actor()) && e.action().equals(last.action())
                         && e.subjectType().equals(last.subjectType());
                 if (!same) {
                     flush(groups, run);

@@ -2,7 +2,6 @@ package com.finledger.integrity.platform;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,6 +94,15 @@ public class ErrorPages {
     }
 
     String render(int status, String title, String detail, String back) {
+        try {
+            return renderLayout(status, title, detail, back);
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(ErrorPages.class).debugf(e, "error page without navigation");
+            return staticPage(status, title, detail);
+        }
+    }
+
+    private String renderLayout(int status, String title, String detail, String back) {
         var page = errorPage.data("status", status).data("title", title).data("detail", detail)
                 .data("back", back);
         if (identity == null || identity.isAnonymous()) {
@@ -126,17 +134,13 @@ public class ErrorPages {
         });
     }
 
-    void started(@Observes StartupEvent event) {
-        // the router observer above is what matters; this keeps the bean eagerly created
-    }
-
     /** The page when there is no request context to render the layout in. */
     static String staticPage(int status, String title, String detail) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + status + " " + escape(title) + " · FinLedger Integrity</title>"
                 + "<link rel=\"stylesheet\" href=\"/ui/styles/app.css\"></head><body><main id=\"content\">"
-                + "<div class=\"error-page\"><h1>" + status + " · " + escape(title) + "</h1><p>" + escape(detail)
+                + "<div class=\"error-page\" data-testid=\"error-page\"><h1>" + status + " · " + escape(title) + "</h1><p data-testid=\"error-detail\">" + escape(detail)
                 + "</p><p><a href=\"javascript:history.back()\">← Go back</a> · <a href=\"/\">Home</a></p></div>"
                 + "</main></body></html>";
     }

@@ -48,7 +48,8 @@ public final class Pages {
     }
 
     private static long badge(String href, SecurityIdentity identity) {
-        if (!href.equals("/approvals") || identity.isAnonymous()) {
+        if (!href.equals("/approvals") || identity.isAnonymous() || io.vertx.core.Context.isOnEventLoopThread()) {
+            // an error page rendered on the I/O thread (a 403 or 404 before dispatch) skips the database
             return 0;
         }
         return io.quarkus.arc.Arc.container().instance(com.finledger.integrity.approvals.ApprovalsInbox.class).get()

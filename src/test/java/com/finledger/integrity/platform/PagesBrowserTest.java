@@ -150,7 +150,7 @@ class PagesBrowserTest {
             page = signIn("approver", 1400);
             Locator badge = page.getByTestId("nav-badge");
             assertTrue(Integer.parseInt(badge.textContent().replaceAll("\\D", "")) >= 1, badge.textContent());
-            assertTrue(page.getByTestId("approvals-link").textContent().matches("[1-9]\\d* approvals"));
+            assertTrue(page.getByTestId("approvals-link").textContent().matches("[1-9]\\d* waiting for you"));
             page.getByTestId("approvals-link").click();
             Locator row = page.locator("#approvals tbody tr", new Page.LocatorOptions().setHasText(orphan.dataset()));
             assertTrue(row.textContent().contains("Partition override") && row.textContent().contains("preparer"),

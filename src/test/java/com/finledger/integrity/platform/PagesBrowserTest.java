@@ -207,11 +207,16 @@ class PagesBrowserTest {
         // a long action shows progress and cannot be sent twice
         page.navigate(root.toString());
         Locator run = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run pipeline now"));
-        page.waitForNavigation(new Page.WaitForNavigationOptions().setTimeout(180_000), () -> {
-            run.click(new Locator.ClickOptions().setNoWaitAfter(true));
-            page.waitForSelector("form[action='/pipeline/run'] progress");
-            assertTrue(run.isDisabled(), "the button is disabled while the run goes on");
-        });
+        // the run may finish before a poll would see it: record what the page showed as it happened
+        page.evaluate("() => new MutationObserver(() => {"
+                + " const f = document.querySelector(\"form[action='/pipeline/run']\");"
+                + " if (f && f.querySelector('progress')) sessionStorage.setItem('seen-progress', '1');"
+                + " if (f && f.querySelector('button').disabled) sessionStorage.setItem('seen-disabled', '1');"
+                + " }).observe(document.body, {subtree: true, childList: true, attributes: true})");
+        page.waitForNavigation(new Page.WaitForNavigationOptions().setTimeout(180_000), () -> run.click());
+        assertEquals("1", page.evaluate("() => sessionStorage.getItem('seen-progress')"), "progress was shown");
+        assertEquals("1", page.evaluate("() => sessionStorage.getItem('seen-disabled')"),
+                "the button was disabled while the run went on");
         assertTrue(page.getByTestId("flash").textContent().contains("done"));
         signOut(page);
     }

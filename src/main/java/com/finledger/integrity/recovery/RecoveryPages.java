@@ -61,7 +61,7 @@ public class RecoveryPages {
                          String step, String requestedBy, String requestedAt) {
 
         static JobRow of(RecoveryJob j) {
-            return new JobRow(j.id, j.action, j.targetKey, j.state.name(), statusClass(j.state), j.percent(), j.stepLabel,
+            return new JobRow(j.id, j.action, j.targetKey, j.state.name(), RecoveryPages.statusClass(j.state), j.percent(), j.stepLabel,
                     j.requestedBy, String.valueOf(j.requestedAt));
         }
     }

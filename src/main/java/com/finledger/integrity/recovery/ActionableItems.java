@@ -130,7 +130,8 @@ public class ActionableItems {
         return items;
     }
 
-    static Suggestion suggest(RecoveryAction action, String label, Map<String, String> params) {
+    /** A recovery action with its dry-run link (alerts and AWS events can link failed jobs to their preview). */
+    public static Suggestion suggest(RecoveryAction action, String label, Map<String, String> params) {
         String query = params.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return new Suggestion(action.slug(), label, "/recovery/preview?action=" + action.slug() + (query.isEmpty() ? "" : "&" + query));

@@ -70,7 +70,7 @@ public class RecoveryJobs implements ResumableJobRunner.Jobs {
     }
 
     void onStop(@Observes ShutdownEvent e) {
-        runner.stop();
+        runner.stop(java.time.Duration.ofSeconds(10));
     }
 
     /** Jobs a restart interrupted (QUEUED or RUNNING), each from its next step. Returns their ids. */
@@ -241,7 +241,7 @@ public class RecoveryJobs implements ResumableJobRunner.Jobs {
     void replaceRunnerForTests() {
         ResumableJobRunner old = runner;
         runner = new ResumableJobRunner(this, "recovery-job");
-        old.stop();
+        old.stop(java.time.Duration.ofMinutes(5));
     }
 
     private void audit(String actor, String action, long jobId, String reason, Map<String, ?> details) {

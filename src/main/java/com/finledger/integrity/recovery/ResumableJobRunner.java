@@ -57,12 +57,15 @@ final class ResumableJobRunner {
         stopAfterSteps = steps;
     }
 
-    /** Stops taking and running steps (what is running finishes its current step) and waits for the thread. */
-    void stop() {
+    /**
+     * Stops taking and running steps and waits up to {@code wait} for the thread (a step that is running is
+     * interrupted; its job stays RUNNING at its last recorded step and is resumed there).
+     */
+    void stop(java.time.Duration wait) {
         stopped = true;
         executor.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.MINUTES);
+            executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

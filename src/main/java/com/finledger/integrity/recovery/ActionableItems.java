@@ -117,11 +117,10 @@ public class ActionableItems {
                         "Re-run every model", Map.of("partition", date)))));
             }
         }
-        for (RecoveryJob j : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> RecoveryJob.<RecoveryJob>list(
-                "state = ?1 and finishedAt is not null order by id desc", RecoveryJob.State.FAILED))) {
-            if (items.stream().filter(i -> i.kind().equals("Recovery job")).count() >= 10) {
-                break;
-            }
+        for (RecoveryJob j : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> RecoveryJob.<RecoveryJob>find(
+                "from RecoveryJob j where j.state = ?1 and not exists (from RecoveryJob n where n.targetKey = j.targetKey "
+                        + "and n.id > j.id and n.state = ?2) order by j.id desc", RecoveryJob.State.FAILED,
+                RecoveryJob.State.SUCCEEDED).page(0, 10).list())) {
             Map<String, String> params = new LinkedHashMap<>();
             RecoveryJobs.read(j.params).fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
             items.add(new Item("Recovery job", "#" + j.id + " " + j.action + " " + j.targetKey, "FAILED", j.error,

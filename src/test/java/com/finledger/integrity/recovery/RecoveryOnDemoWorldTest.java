@@ -233,12 +233,24 @@ class RecoveryOnDemoWorldTest {
         JsonNode items = JSON.readTree(as("ops").get("/api/v1/recovery/items").then().statusCode(200).extract().asString());
         assertTrue(items.toString().contains("\"name\":\"" + task + "\"") && items.toString().contains("FAILED"), items.toString());
         as("auditor").get("/api/v1/replication").then().statusCode(200).body(containsString("failed"));
+        // a full reload is not simulated locally: the job fails with the reason, audited, and is offered again
+        JsonNode refused = await(JSON.readTree(as("ops").body(job("dms-resume", Map.of("task", task, "start_type",
+                "reload-target"), "reload-" + task)).post("/api/v1/recovery/jobs").then().statusCode(202).extract().asString())
+                .path("id").asLong());
+        assertEquals("FAILED", refused.path("state").asText(), refused.toString());
+        assertTrue(refused.path("error").asText().contains("cannot reload"), refused.toString());
+        assertEquals(List.of("recovery.requested", "recovery.failed"), Jdbc.query(dataSource,
+                "select action from audit_log where subject_type = 'recovery_job' and subject_id = ? order by seq",
+                List.of(refused.path("id").asText()), rs -> rs.getString(1)));
+        assertTrue(JSON.readTree(as("ops").get("/api/v1/recovery/items").then().statusCode(200).extract().asString())
+                .toString().contains("\"kind\":\"Recovery job\""), "the failed job is offered to try again");
         JsonNode done = await(JSON.readTree(as("ops").body(job("dms-resume", Map.of("task", task), "resume-" + task))
                 .post("/api/v1/recovery/jobs").then().statusCode(202).extract().asString()).path("id").asLong());
         assertEquals("SUCCEEDED", done.path("state").asText(), done.toString());
         assertEquals("running", dmsTasks.status(task));
-        assertFalse(JSON.readTree(as("ops").get("/api/v1/recovery/items").then().statusCode(200).extract().asString())
-                .toString().contains("\"name\":\"" + task + "\""));
+        String after = JSON.readTree(as("ops").get("/api/v1/recovery/items").then().statusCode(200).extract().asString()).toString();
+        assertFalse(after.contains("\"name\":\"" + task + "\""), after);
+        assertFalse(after.contains("\"kind\":\"Recovery job\""), "a later success on the same target settles the failed job");
     }
 
     private static Object unwrap(Object bean) {

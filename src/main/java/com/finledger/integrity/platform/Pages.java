@@ -28,7 +28,12 @@ public final class Pages {
             new Section("/sources", "Sources", Set.of("ops", "auditor", "admin")),
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),
-            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
+            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")),
+            // issue 17: operations status, the recovery console (ops only) and the runbooks
+            new Section("/operations", "Operations", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "admin")),
+            new Section("/recovery", "Recovery", Set.of("ops", "admin")),
+            new Section("/runbooks", "Runbooks", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "pipeline",
+                    "admin")));
 
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {
         List<NavItem> nav = SECTIONS.stream()

@@ -88,7 +88,9 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
             }
             try {
                 java.time.Instant start = java.time.Instant.parse(key.substring(0, key.length() - 1) + ":00Z");
-                return start.getEpochSecond() % windowSeconds() == 0 ? Optional.of(start) : Optional.empty();
+                // one name per window: ISO reads 2026-11-02T24:00 as the next day's 00:00, which is not its key
+                return start.getEpochSecond() % windowSeconds() == 0 && windowKey(start).equals(key)
+                        ? Optional.of(start) : Optional.empty();
             } catch (java.time.format.DateTimeParseException e) {
                 return Optional.empty();
             }

@@ -25,10 +25,17 @@ public class LocalReplicationMonitor implements ReplicationMonitor {
 
     @Override
     public List<ReplicationTask> tasks() {
+        // a task the recovery console stopped or marked failed has a row in local_dms_task; others run
+        java.util.Map<String, String[]> states = new java.util.HashMap<>();
+        Jdbc.query(dataSource, "select task_identifier, status, stop_reason, last_failure_message from local_dms_task",
+                List.of(), rs -> states.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)}));
         return catalogService.catalog().sources().stream().filter(s -> s.kind() == SourceKind.POSTGRES_CDC)
                 .map(Source::dmsTask).flatMap(java.util.Optional::stream)
-                .map(task -> new ReplicationTask(task, "arn:local:dms:task:" + task, "running", "full-load-and-cdc",
-                        null, null, null, null))
+                .map(task -> {
+                    String[] state = states.getOrDefault(task, new String[] {"running", null, null});
+                    return new ReplicationTask(task, "arn:local:dms:task:" + task, state[0], "full-load-and-cdc",
+                            state[1], state[2], null, null);
+                })
                 .toList();
     }
 

@@ -208,6 +208,8 @@ public class DemoWorld {
                     + "partner_file, intake_rejected_message, partner_file_expectation, break_event, break_case, match_run");
             s.execute("drop schema if exists recon cascade");
             // month-end closes of the old world (the audit log keeps their history)
+            // recovery jobs of the old world and the local DMS tasks' stopped/failed states (issue 17)
+            s.execute("truncate recovery_job, local_dms_task");
             s.execute("truncate close_rerun, close_evidence, close_pinned_object, close_signed_total, close_event, close_period");
             // the old world's lineage: its runs share the new world's partition keys and would answer its
             // traces with objects that no longer exist (raw events refuse update and delete, not truncate); the

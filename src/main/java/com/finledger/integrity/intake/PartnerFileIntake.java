@@ -1,5 +1,6 @@
 package com.finledger.integrity.intake;
 
+import com.finledger.integrity.platform.CrashPoints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.audit.AuditLog;
@@ -268,6 +269,7 @@ public class PartnerFileIntake {
             }
             auditLog.append(c, actor, "partner_file." + state.toLowerCase(), "partner_file", Long.toString(file.id()),
                     reason, details);
+            CrashPoints.reach(CrashPoints.PARTNER_FILE_DECIDED);
             c.commit();
             if (late) {
                 readinessCache.invalidate(file.dataset(), file.businessDate().toString());

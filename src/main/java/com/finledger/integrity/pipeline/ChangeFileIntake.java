@@ -1,5 +1,6 @@
 package com.finledger.integrity.pipeline;
 
+import com.finledger.integrity.platform.CrashPoints;
 import com.finledger.integrity.platform.Sha256;
 import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
@@ -137,6 +138,7 @@ public class ChangeFileIntake {
                     }
                 }
             }
+            CrashPoints.reach(CrashPoints.CHANGE_FILE_RECORDED);
             c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record change file " + object.key() + ": " + e.getMessage(), e);

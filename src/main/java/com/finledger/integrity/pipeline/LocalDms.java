@@ -58,6 +58,9 @@ public class LocalDms {
      * recorded through {@code c}, the application's connection.
      */
     int land(Connection c, Source source, Dataset dataset) throws SQLException {
+        if (!running(c, source)) {
+            return 0;   // a stopped or failed task lands nothing until it is started again (recovery console)
+        }
         if (sources.inApplicationDatabase(source)) {
             return land(c, c, source, dataset);
         }
@@ -223,6 +226,16 @@ public class LocalDms {
             ps.setString(3, message);
             ps.setString(4, category);
             ps.executeUpdate();
+        }
+    }
+
+    /** The stand-in's task state (recovery/): a task without a row in {@code local_dms_task} is running. */
+    static boolean running(Connection c, Source source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select status from local_dms_task where task_identifier = ?")) {
+            ps.setString(1, source.dmsTask().orElseThrow());
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getString(1).equals("running");
+            }
         }
     }
 

@@ -315,6 +315,146 @@ public class LocalPipelineRunner {
         }
     }
 
+    // ---- The pipeline's layers one at a time, for the recovery console's jobs (recovery/, issue 17) ----
+
+    @Inject
+    com.finledger.integrity.extract.PullWindowLedger pullWindows;
+
+    /**
+     * Lands what the sources hold for one business date, under the pipeline lock: DMS catches up past its
+     * checkpoint (what it landed before is never landed again), each processor pull window overlapping the
+     * date is pulled again (an unchanged content checksum lands nothing) and a hole in the date's tiling is
+     * pulled as a backfill, partner drops are swept (a file already in the ledger is not taken twice). The
+     * partitions that received objects start loading or re-open. Returns the objects newly landed.
+     */
+    public int landDate(LocalDate date, String actor) {
+        Catalog catalog = catalogService.catalog();
+        Instant started = clock.instant();
+        return withLock(() -> {
+            int landed = 0;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                for (Source source : catalog.sources()) {
+                    for (Dataset dataset : source.datasets()) {
+                        landed += switch (source.kind()) {
+                            case POSTGRES_CDC -> dms.land(c, source, dataset);
+                            case REST_API -> repullDate(c, source, dataset, date, actor);
+                            case PARTNER_FILES -> partnerFiles(source, actor);
+                        };
+                    }
+                }
+                markArrivals(c, catalog, started, actor);
+                c.commit();
+            }
+            readinessCache.invalidateAll();
+            ownLineage.recordSince(started, "extract");
+            return landed;
+        });
+    }
+
+    private int repullDate(Connection c, Source source, Dataset dataset, LocalDate date, String actor) throws SQLException {
+        Instant dayFrom = date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant dayTo = dayFrom.plus(java.time.Duration.ofDays(1));
+        String endpoint = source.endpoint().orElseThrow();
+        List<com.finledger.integrity.extract.PullWindowLedger.Window> windows = pullWindows.windows(source.name(), endpoint)
+                .stream().filter(w -> w.from().isBefore(dayTo) && w.to().isAfter(dayFrom))
+                .sorted(java.util.Comparator.comparing(com.finledger.integrity.extract.PullWindowLedger.Window::from)).toList();
+        List<com.finledger.integrity.extract.PullWindowLedger.Planned> pulls = new ArrayList<>();
+        Instant cursor = dayFrom;
+        for (var w : windows) {
+            if (w.from().isAfter(cursor)) {
+                pulls.add(new com.finledger.integrity.extract.PullWindowLedger.Planned(cursor, w.from(),
+                        com.finledger.integrity.extract.PullWindowLedger.Kind.BACKFILL));
+            }
+            pulls.add(new com.finledger.integrity.extract.PullWindowLedger.Planned(w.from(), w.to(),
+                    com.finledger.integrity.extract.PullWindowLedger.Kind.BACKFILL));
+            cursor = w.to().isAfter(cursor) ? w.to() : cursor;
+        }
+        if (cursor.isBefore(dayTo) && !dayTo.isAfter(clock.instant())) {
+            pulls.add(new com.finledger.integrity.extract.PullWindowLedger.Planned(cursor, dayTo,
+                    com.finledger.integrity.extract.PullWindowLedger.Kind.BACKFILL));
+        }
+        int landed = 0;
+        for (var pull : pulls) {
+            landed += extractor.pull(c, source, dataset, pull, actor).orElseThrow(() -> new IllegalStateException(
+                    "pull of " + source.name() + " [" + pull.from() + ", " + pull.to() + ") failed; see its pull window"));
+        }
+        return landed;
+    }
+
+    /** Loads every landed object not yet in RAW (the warehouse skips lines it holds), under the pipeline lock. */
+    public long loadRaw() {
+        Catalog catalog = catalogService.catalog();
+        return withLock(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                long rows = rawLoader.loadPending(c, catalog);
+                for (Dataset dataset : catalog.datasets().toList()) {
+                    rawLoader.ensureTable(dataset);
+                }
+                c.commit();
+                return rows;
+            }
+        });
+    }
+
+    /**
+     * Loads one partition's landed objects into RAW again, as the RAW load job would (the warehouse keeps one
+     * row per object version and line, so lines it holds are skipped). Returns the lines read.
+     */
+    public long reloadRaw(String datasetName, LocalDate date) {
+        Catalog catalog = catalogService.catalog();
+        Dataset dataset = catalog.dataset(datasetName);
+        Source source = catalog.sourceOf(dataset);
+        return withLock(() -> {
+            long rows = 0;
+            rawLoader.ensureTable(dataset);
+            for (LandedObjects.Landed landed : com.finledger.integrity.platform.Jdbc.query(dataSource, """
+                    select id, dataset, business_date, object_key, version_id, arrived_at from landed_object
+                    where dataset = ? and business_date = ? order by id""", List.of(datasetName, date),
+                    rs -> new LandedObjects.Landed(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDate.class),
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant()))) {
+                rows += rawLoader.load(source, dataset, landed);
+            }
+            return rows;
+        });
+    }
+
+    /** dbt build of the selected models (empty: all) and their tests, recorded like a pipeline run's. */
+    public DbtRunner.Invocation buildModels(List<String> select, String actor) {
+        Instant started = clock.instant();
+        return withLock(() -> {
+            DbtRunner.Invocation inv = select.isEmpty() ? dbt.build(catalogService.root())
+                    : dbt.run(catalogService.root(), Path.of("target/dbt-recovery"), "build", Map.of(), select);
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                dbtArtifacts.record(c, inv, actor);
+                c.commit();
+            }
+            readinessCache.invalidateAll();
+            ownLineage.recordSince(started);
+            return inv;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Locked<T> {
+        T call() throws SQLException;
+    }
+
+    private <T> T withLock(Locked<T> work) {
+        try (Connection lock = dataSource.getConnection()) {
+            advisoryLock(lock, "pg_advisory_lock");
+            try {
+                return work.call();
+            } finally {
+                advisoryLock(lock, "pg_advisory_unlock");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** The inventory sweep of the partner's drop prefix; each new file is validated and decided by the intake. */
     private int partnerFiles(Source source, String actor) {
         return (int) intake.sweep(source, actor).stream().filter(f -> f.state().equals("ACCEPTED")).count();

@@ -108,7 +108,12 @@ public class TaskRunResource {
                 String key = report.idempotencyKey();
                 String[] existing = find(c, key);
                 Long superseded = null;
-                if (existing != null && !existing[1].equals(sha)) {
+                if (existing == null && report.supersedes()) {
+                    // the correction overtook the report it corrects (a redelivery out of order): it is stored
+                    // under its correction key now, so the original, when it comes, lands beside it as in order
+                    key = key + "#" + sha.substring(0, 16);
+                    existing = find(c, key);
+                } else if (existing != null && !existing[1].equals(sha)) {
                     if (!report.supersedes()) {
                         c.rollback();
                         throw new IllegalStateException("task run " + key

@@ -35,6 +35,11 @@ public final class Pages {
             new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),
             new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")),
             new Section("/approvals", "Approvals", Set.of("ops", "finance_preparer", "finance_approver", "auditor",
+                    "admin")),
+            // issue 17: operations status, the recovery console (ops only) and the runbooks
+            new Section("/operations", "Operations", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "admin")),
+            new Section("/recovery", "Recovery", Set.of("ops", "admin")),
+            new Section("/runbooks", "Runbooks", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "pipeline",
                     "admin")));
 
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {

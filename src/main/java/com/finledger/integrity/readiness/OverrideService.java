@@ -1,5 +1,6 @@
 package com.finledger.integrity.readiness;
 
+import com.finledger.integrity.platform.CrashPoints;
 import com.finledger.integrity.audit.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -128,6 +129,7 @@ public class OverrideService {
                     readiness.transition(c, current, ReadinessState.READY_WITH_EXCEPTION, user,
                             "override " + id + " asked by " + o.requestedBy() + " (" + o.requestReason()
                                     + "), approved by " + user + " (" + reason + ")", null, null);
+                    CrashPoints.reach(CrashPoints.OVERRIDE_APPROVED);
                 }
                 c.commit();
                 cache.invalidate(o.dataset(), o.partition());

@@ -1,5 +1,6 @@
 package com.finledger.integrity.readiness;
 
+import com.finledger.integrity.platform.CrashPoints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.catalog.Catalog;
@@ -171,6 +172,7 @@ public class PartitionEvaluator {
                     for (WindowPartitions.Window w : windows) {
                         storeWindow(c, datasetName, w, actor);
                     }
+                    CrashPoints.reach(CrashPoints.EVALUATION_STORED);
                     c.commit();
                     cache.invalidate(datasetName, partition);
                     windows.forEach(w -> cache.invalidate(datasetName, w.key()));

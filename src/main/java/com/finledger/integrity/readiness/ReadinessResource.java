@@ -184,7 +184,11 @@ public class ReadinessResource {
      * Returns the business date the partition is evaluated with.
      */
     public LocalDate requireKnown(String dataset, String partition) {
-        var catalog = catalogService.catalog();
+        return requireKnown(catalogService.catalog(), dataset, partition);
+    }
+
+    /** {@link #requireKnown(String, String)} against a given catalog: the partition-key parser, fuzzed. */
+    public static LocalDate requireKnown(Catalog catalog, String dataset, String partition) {
         var declared = catalog.datasets().filter(d -> d.name().equals(dataset)).findFirst()
                 .map(Catalog.Dataset::partitioning).or(() -> catalog.curated().stream()
                         .filter(c -> c.name().equals(dataset)).findFirst().map(Catalog.CuratedDataset::partitioning));

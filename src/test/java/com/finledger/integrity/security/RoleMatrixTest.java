@@ -62,7 +62,14 @@ class RoleMatrixTest {
             new Object[] {"GET", "/close", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/api/v1/close", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")},
-            new Object[] {"GET", "/approvals", Set.of("ops", "preparer", "approver", "auditor", "admin")});
+            new Object[] {"GET", "/approvals", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            // issue 17: operations status, recovery console, runbooks
+            new Object[] {"GET", "/operations", Set.of("ops", "preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/recovery", Set.of("ops", "admin")},
+            new Object[] {"GET", "/recovery/preview?action=reevaluate&dataset=payments&partition=2026-11-02", Set.of("ops", "admin")},
+            new Object[] {"GET", "/runbooks", EVERYONE},
+            new Object[] {"GET", "/api/v1/recovery/jobs", Set.of("ops", "admin")},
+            new Object[] {"GET", "/api/v1/recovery/items", Set.of("ops", "admin")});
 
     private static final Map<String, String> ROLE_OF = Map.of("ops", "ops", "preparer", "finance_preparer",
             "approver", "finance_approver", "auditor", "auditor", "pipeline", "pipeline", "admin", "admin");

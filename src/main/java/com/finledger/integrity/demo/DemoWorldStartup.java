@@ -26,12 +26,16 @@ public class DemoWorldStartup {
     @Inject
     LocalPipelineRunner pipeline;
 
+    @Inject
+    DevInstanceLock lock;
+
     /** {@code http}: the demo processors are pulled over this application's own HTTP port (prodlike). */
     @ConfigProperty(name = "finledger.ports.processor-api", defaultValue = "demo")
     String processorApi;
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
         if (config.enabled()) {
+            lock.acquire();
             world.generate(WorldSpec.from(config), "system:demo");
             if (!pullsOverHttp()) {
                 pipeline.run("system:demo");

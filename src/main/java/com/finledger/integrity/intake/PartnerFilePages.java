@@ -62,6 +62,48 @@ public class PartnerFilePages {
     public record ReplayRequest(String reason) {
     }
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    /**
+     * A file as the ledger shows it: late when it arrived after the partner's cut-off for its date or
+     * after its partition was already READY (stored {@code late}); with the partition it feeds.
+     */
+    public record FileView(PartnerFileIntake.PartnerFile file, java.time.Instant cutoffAt) {
+
+        public boolean pastCutoff() {
+            return cutoffAt != null && file.arrivedAt() != null && file.arrivedAt().isAfter(cutoffAt);
+        }
+
+        public boolean late() {
+            return file.late() || pastCutoff();
+        }
+
+        public String lateBy() {
+            if (!pastCutoff()) {
+                return "";
+            }
+            java.time.Duration d = java.time.Duration.between(cutoffAt, file.arrivedAt());
+            return d.toHours() > 0 ? d.toHours() + " h " + d.toMinutesPart() + " min" : d.toMinutes() + " min";
+        }
+
+        public String feedsHref() {
+            return file.dataset() == null || file.businessDate() == null ? null
+                    : "/readiness/" + file.dataset() + "/" + file.businessDate();
+        }
+    }
+
+    private List<FileView> views(List<PartnerFileIntake.PartnerFile> files) {
+        java.util.Map<String, java.time.Instant> cutoffs = new java.util.HashMap<>();
+        com.finledger.integrity.platform.Jdbc.query(dataSource,
+                "select partner, business_date, cutoff_at from partner_file_expectation", List.of(), rs -> {
+                    cutoffs.put(rs.getString(1) + "/" + rs.getObject(2, java.time.LocalDate.class),
+                            rs.getTimestamp(3).toInstant());
+                    return null;
+                });
+        return files.stream().map(f -> new FileView(f, cutoffs.get(f.partner() + "/" + f.businessDate()))).toList();
+    }
+
     @GET
     @Path("partner-files")
     @Produces(MediaType.TEXT_HTML)
@@ -71,7 +113,7 @@ public class PartnerFilePages {
                                  @QueryParam("state") @DefaultValue("") String state) {
         List<String> partners = catalogService.catalog().sources().stream()
                 .filter(s -> s.kind() == SourceKind.PARTNER_FILES).map(s -> s.name()).toList();
-        return Pages.page(listPage.data("files", search(partner, date, state, 500)).data("partners", partners)
+        return Pages.page(listPage.data("files", views(search(partner, date, state, 500))).data("partners", partners)
                 .data("states", STATES).data("partner", partner).data("date", date).data("state", state), identity,
                 "/partner-files");
     }
@@ -82,7 +124,8 @@ public class PartnerFilePages {
     @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
     public TemplateInstance detail(@PathParam("id") long id) {
         PartnerFileIntake.PartnerFile file = file(id);
-        return Pages.page(detailPage.data("file", file).data("errors", errors(file))
+        return Pages.page(detailPage.data("file", file).data("view", views(List.of(file)).get(0))
+                .data("errors", errors(file))
                 .data("canReplay", file.state().equals("QUARANTINED") && (identity.hasRole(Roles.OPS)
                         || identity.hasRole(Roles.ADMIN))), identity, "/partner-files");
     }

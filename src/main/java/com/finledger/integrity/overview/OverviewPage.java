@@ -28,8 +28,24 @@ import java.util.Locale;
 public class OverviewPage {
 
     /** One table row as shown: a count per layer, or "—" where the dataset skips that layer. */
-    public record Row(String dataset, String kind, LocalDate businessDate, List<String> cells) {
+    public record Row(String dataset, String kind, LocalDate businessDate, List<Cell> cells) {
+
+        /** Whether a layer holds fewer rows than the source (nothing landed for a day that has data). */
+        public boolean short_() {
+            return cells.stream().anyMatch(c -> c.shortBy() > 0);
+        }
     }
+
+    /** A layer's count as shown; shortBy &gt; 0 where landing or RAW holds fewer rows than the source. */
+    public record Cell(String text, long shortBy) {
+
+        public String shortText() {
+            return String.format(Locale.ROOT, "%,d", shortBy);
+        }
+    }
+
+    @Inject
+    StatusSummary status;
 
     @Inject
     @Location("overview.html")
@@ -50,7 +66,7 @@ public class OverviewPage {
             Roles.ADMIN})
     public TemplateInstance get() {
         List<Row> rows = layerCounts.all().stream().map(OverviewPage::row).toList();
-        return Pages.page(overview.data("rows", rows)
+        return Pages.page(overview.data("rows", rows).data("status", status.of(identity))
                 .data("lastRun", pipeline.lastRun().orElse(null))
                 .data("canRun", identity.hasRole(Roles.OPS) || identity.hasRole(Roles.ADMIN)), identity, "/");
     }
@@ -64,9 +80,12 @@ public class OverviewPage {
     }
 
     static Row row(PartitionCounts counts) {
-        List<String> cells = Arrays.stream(Layer.values()).map(layer -> {
+        Long source = counts.count(Layer.SOURCE);
+        List<Cell> cells = Arrays.stream(Layer.values()).map(layer -> {
             Long n = counts.count(layer);
-            return n == null ? "—" : String.format(Locale.ROOT, "%,d", n);
+            boolean checked = layer == Layer.LANDING || layer == Layer.RAW;
+            long shortBy = checked && n != null && source != null && n < source ? source - n : 0;
+            return new Cell(n == null ? "—" : String.format(Locale.ROOT, "%,d", n), shortBy);
         }).toList();
         return new Row(counts.dataset(), counts.kind(), counts.businessDate(), cells);
     }

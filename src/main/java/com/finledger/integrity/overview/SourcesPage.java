@@ -71,7 +71,33 @@ public class SourcesPage {
     Clock clock;
 
     public record Cdc(String source, String task, String status, String problem,
-                      List<ReplicationMonitor.TableStatistics> tables) {
+                      List<ReplicationMonitor.TableStatistics> tables, long failures, String lastFailure) {
+
+        /** Running with failure events in the window is not healthy: amber, never a green "running". */
+        public String tone() {
+            if (!status.startsWith("running")) {
+                return "bad";
+            }
+            return failures > 0 ? "warn" : "good";
+        }
+
+        public String health() {
+            return failures > 0 ? status + " · " + failures + " failure event" + (failures == 1 ? "" : "s")
+                    + " in " + EVENT_DAYS + " days" : status;
+        }
+
+        Cdc withFailures(List<ReplicationMonitor.ReplicationEvent> events) {
+            List<ReplicationMonitor.ReplicationEvent> mine = events.stream()
+                    .filter(e -> e.taskIdentifier().equals(task) && failure(e)).toList();
+            return new Cdc(source, task, status, problem, tables, mine.size(),
+                    mine.isEmpty() ? null : mine.get(0).message());
+        }
+
+        static boolean failure(ReplicationMonitor.ReplicationEvent e) {
+            String m = e.message() == null ? "" : e.message().toLowerCase(java.util.Locale.ROOT);
+            return e.categories().stream().anyMatch(c -> c.toLowerCase(java.util.Locale.ROOT).contains("fail"))
+                    || m.contains("fail") || m.contains("error");
+        }
     }
 
     public record Api(String source, String endpoint, int windows, List<PullWindowLedger.Issue> issues,
@@ -101,6 +127,8 @@ public class SourcesPage {
         } catch (RuntimeException e) {
             eventsProblem = e.getMessage();
         }
+        List<ReplicationMonitor.ReplicationEvent> seen = events;
+        cdc = cdc.stream().map(c -> c.withFailures(seen)).toList();
         return Pages.page(page.data("cdc", cdc).data("apis", apis).data("events", events)
                 .data("eventsProblem", eventsProblem).data("loads", loads.loads("", 20))
                 .data("canBackfill", identity.hasRole(Roles.OPS) || identity.hasRole(Roles.ADMIN)), identity,
@@ -121,9 +149,9 @@ public class SourcesPage {
                     .map(t -> t.status() + (t.lastFailureMessage() == null ? "" : ": " + t.lastFailureMessage()))
                     .orElse("no such task");
             return new Cdc(s.name(), task, status, null, monitor.tableStatistics(task).stream()
-                    .filter(t -> t.schema().equals(s.schema()) && tables.contains(t.table())).toList());
+                    .filter(t -> t.schema().equals(s.schema()) && tables.contains(t.table())).toList(), 0, null);
         } catch (RuntimeException e) {
-            return new Cdc(s.name(), task, "unknown", e.getMessage(), List.of());
+            return new Cdc(s.name(), task, "unknown", e.getMessage(), List.of(), 0, null);
         }
     }
 

@@ -11,7 +11,12 @@ public final class Pages {
     private Pages() {
     }
 
-    public record NavItem(String href, String label, boolean active) {
+    /** A navigation link; badge is a count shown beside it (0: none), e.g. approvals waiting for me. */
+    public record NavItem(String href, String label, boolean active, long badge) {
+
+        public NavItem(String href, String label, boolean active) {
+            this(href, label, active, 0);
+        }
     }
 
     private record Section(String href, String label, Set<String> roles) {
@@ -29,6 +34,8 @@ public final class Pages {
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),
             new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")),
+            new Section("/approvals", "Approvals", Set.of("ops", "finance_preparer", "finance_approver", "auditor",
+                    "admin")),
             // issue 17: operations status, the recovery console (ops only) and the runbooks
             new Section("/operations", "Operations", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "admin")),
             new Section("/recovery", "Recovery", Set.of("ops", "admin")),
@@ -38,10 +45,19 @@ public final class Pages {
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {
         List<NavItem> nav = SECTIONS.stream()
                 .filter(s -> s.roles().isEmpty() || s.roles().stream().anyMatch(identity::hasRole))
-                .map(s -> new NavItem(s.href(), s.label(), s.href().equals(active)))
+                .map(s -> new NavItem(s.href(), s.label(), s.href().equals(active), badge(s.href(), identity)))
                 .toList();
         return instance.data("user", identity.getPrincipal().getName())
                 .data("roles", String.join(", ", identity.getRoles().stream().sorted().toList()))
                 .data("nav", nav);
+    }
+
+    private static long badge(String href, SecurityIdentity identity) {
+        if (!href.equals("/approvals") || identity.isAnonymous() || io.vertx.core.Context.isOnEventLoopThread()) {
+            // an error page rendered on the I/O thread (a 403 or 404 before dispatch) skips the database
+            return 0;
+        }
+        return io.quarkus.arc.Arc.container().instance(com.finledger.integrity.approvals.ApprovalsInbox.class).get()
+                .forMe(identity);
     }
 }

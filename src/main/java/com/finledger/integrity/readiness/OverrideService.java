@@ -143,6 +143,22 @@ public class OverrideService {
         }
     }
 
+    /** Every override still waiting for a second person, oldest first (the approvals inbox). */
+    public List<Override> waiting() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                SELECT + " where decision is null order by requested_at, id")) {
+            List<Override> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(read(rs));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public List<Override> forPartition(String dataset, String partition) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 SELECT + " where dataset = ? and partition_key = ? order by id desc")) {

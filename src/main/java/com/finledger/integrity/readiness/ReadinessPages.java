@@ -82,12 +82,25 @@ public class ReadinessPages {
     }
 
     /** A window partition on its date's page: its state and the first reason it is blocked. */
-    public record WindowRow(PartitionReadiness readiness, String firstBlock, int moreBlocks) {
+    public record WindowRow(PartitionReadiness readiness, String firstBlock, int moreBlocks,
+                            List<Reasons.Reason> reasons) {
+    }
+
+    static final int WINDOWS_PAGE = 48;
+
+    /** Worst first: blocked, then not yet usable, then ready with an exception, then ready. */
+    static int rank(ReadinessState s) {
+        return switch (s) {
+            case BLOCKED -> 0;
+            case REOPENED, PENDING, LOADING, VALIDATING -> 1;
+            case READY_WITH_EXCEPTION -> 2;
+            case READY -> 3;
+        };
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance board() {
+    public TemplateInstance board(@QueryParam("state") String state) {
         List<PartitionReadiness> recent = readiness.recent(BOARD_PARTITIONS);
         TreeSet<String> dates = new TreeSet<>();
         Map<String, PartitionReadiness> byKey = new TreeMap<>();
@@ -107,27 +120,50 @@ public class ReadinessPages {
                 columns.stream().map(p -> byKey.get(d.name() + "/" + p)).toList(), windowNotes.apply(d.name()))));
         catalog.curated().forEach(c -> rows.add(new BoardRow(c.name(), "curated", c.slaClass().name().toLowerCase(),
                 columns.stream().map(p -> byKey.get(c.name() + "/" + p)).toList(), windowNotes.apply(c.name()))));
-        return Pages.page(board.data("columns", columns).data("rows", rows), identity, "/readiness");
+        // the home page's counts link here filtered: only the datasets with a partition in that state
+        List<BoardRow> shown = state == null || state.isBlank() ? rows : rows.stream().filter(r -> r.cells().stream()
+                .anyMatch(c -> c != null && c.state().name().equalsIgnoreCase(state.trim()))).toList();
+        return Pages.page(board.data("columns", columns).data("rows", shown).data("state", state == null ? "" : state),
+                identity, "/readiness");
     }
 
     @GET
     @Path("{dataset}/{partition}")
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance partition(@PathParam("dataset") String dataset, @PathParam("partition") String partition) {
+    public TemplateInstance partition(@PathParam("dataset") String dataset, @PathParam("partition") String partition,
+                                      @QueryParam("wpage") @DefaultValue("0") int windowPage) {
         String date = api.requireKnown(dataset, partition).toString();
         PartitionReadiness r = readiness.find(dataset, partition).orElse(null);
         List<WindowRow> windows = new ArrayList<>();
         if (partition.equals(date)) {
             for (PartitionReadiness w : readiness.windows(dataset, date)) {
                 var blocking = ReadinessResource.parse(w.checksSummary()).path("blocking");
-                windows.add(new WindowRow(w, blocking.isEmpty() ? "" : blocking.get(0).asText(),
-                        Math.max(0, blocking.size() - 1)));
+                List<Reasons.Reason> reasons = Reasons.of(blocking, dataset, date);
+                windows.add(new WindowRow(w, reasons.isEmpty() ? "" : reasons.get(0).text(),
+                        Math.max(0, reasons.size() - 1), reasons));
             }
+            windows.sort(java.util.Comparator.comparingInt((WindowRow w) -> rank(w.readiness().state()))
+                    .thenComparing(w -> w.readiness().partition()));
         }
+        int windowPages = Math.max(1, (windows.size() + WINDOWS_PAGE - 1) / WINDOWS_PAGE);
+        int wp = Math.min(Math.max(0, windowPage), windowPages - 1);
+        long windowsBlocked = windows.stream().filter(w -> w.readiness().state() == ReadinessState.BLOCKED).count();
+        List<WindowRow> windowsShown = windows.subList(Math.min(windows.size(), wp * WINDOWS_PAGE),
+                Math.min(windows.size(), (wp + 1) * WINDOWS_PAGE));
         long evaluation = r == null || r.lastEvaluationId() == null ? -1 : r.lastEvaluationId();
         String user = identity.getPrincipal().getName();
         return Pages.page(partitionPage.data("dataset", dataset).data("partition", partition).data("readiness", r)
-                .data("businessDate", date).data("isWindow", !partition.equals(date)).data("windows", windows)
+                .data("businessDate", date).data("isWindow", !partition.equals(date)).data("windows", windowsShown)
+                .data("windowCount", windows.size())
+                .data("windowStates", windows.stream().sorted(java.util.Comparator.comparing(
+                        (WindowRow w) -> w.readiness().partition())).map(w -> w.readiness().partition().substring(
+                        w.readiness().partition().indexOf('T') + 1) + "=" + w.readiness().state().name())
+                        .collect(java.util.stream.Collectors.joining(" "))).data("windowsBlocked", windowsBlocked)
+                .data("windowPage", wp).data("windowPages", windowPages)
+                .data("hasPreviousWindows", wp > 0).data("previousWindows", wp - 1)
+                .data("hasNextWindows", wp + 1 < windowPages).data("nextWindows", wp + 1)
+                .data("reasons", r == null ? List.of() : Reasons.of(ReadinessResource.parse(r.checksSummary())
+                        .path("blocking"), dataset, date))
                 .data("checks", r == null ? null : ReadinessResource.parse(r.checksSummary()))
                 .data("controls", detail.controls(evaluation))
                 .data("rules", detail.rules(evaluation))
@@ -157,6 +193,7 @@ public class ReadinessPages {
                 Math.max(0, page), QUARANTINE_PAGE);
         return Pages.page(quarantinePage.data("dataset", dataset).data("partition", partition)
                 .data("rule", rule == null ? "" : rule).data("page", rows)
+                .data("groups", quarantine.byRule(dataset, partition))
                 .data("canRelease", identity.hasRole(Roles.OPS) || identity.hasRole(Roles.ADMIN)), identity, "/readiness");
     }
 

@@ -88,6 +88,19 @@ public class QuarantineService {
         return new Page(rows, total, page, pageSize);
     }
 
+    /** Quarantined rows of one rule in a partition: how many, how many still unreleased, one reason. */
+    public record RuleGroup(String rule, long rows, long unreleased, String sampleReason) {
+    }
+
+    /** A partition's quarantine grouped by rule, the largest group first (the page lists rows per rule). */
+    public List<RuleGroup> byRule(String dataset, String partition) {
+        ensure();
+        return warehouse.query("select rule_name, count(*), sum(case when released_at is null then 1 else 0 end), "
+                + "min(reason) from " + TABLE + " where dataset = ? and partition_key = ? group by rule_name "
+                + "order by count(*) desc, rule_name", List.of(dataset, partition),
+                rs -> new RuleGroup(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+    }
+
     /**
      * Releases every unreleased row of one rule in one partition; returns how many. The audit entry is
      * written in the same control-plane transaction that is committed only after the warehouse

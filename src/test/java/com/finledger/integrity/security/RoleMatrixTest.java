@@ -62,6 +62,7 @@ class RoleMatrixTest {
             new Object[] {"GET", "/close", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/api/v1/close", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/approvals", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             // issue 17: operations status, recovery console, runbooks
             new Object[] {"GET", "/operations", Set.of("ops", "preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/recovery", Set.of("ops", "admin")},

@@ -174,7 +174,11 @@ class AppCrashTest {
         callHeld("pipeline", "/api/v1/pipeline/runs", null);
         killAt(CrashPoints.PARTNER_FILE_DECIDED);
         assertEquals(0, count("select count(*) from pipeline_run"), "the killed run recorded nothing of itself");
-        assertEquals(0, count("select count(*) from partner_file"), "the decision held open was not committed");
+        // the file was registered on receipt (its own commit); the decision held open left no trace
+        assertEquals(0, count("select count(*) from partner_file where state not in ('RECEIVED', 'VALIDATING')"),
+                "the decision held open was not committed");
+        assertEquals(0, count("select count(*) from audit_log where action in ('partner_file.accepted',"
+                + " 'partner_file.quarantined', 'partner_file.duplicate')"));
         assertEquals(changeFiles, count("select count(*) from landed_object"));
         assertNoDoubles();
         assertChainIntact();
@@ -183,7 +187,7 @@ class AppCrashTest {
     @Test
     @Order(3)
     void restartedTheRunLandsEveryFileOnceThenIsKilledStoringAnEvaluation() throws Exception {
-        long decidedBefore = count("select count(*) from partner_file");
+        long decidedBefore = count("select count(*) from partner_file where state not in ('RECEIVED', 'VALIDATING')");
         start(CrashPoints.EVALUATION_STORED, false, false);
         app.awaitReady(START);
         callHeld("pipeline", "/api/v1/pipeline/runs", null);
@@ -193,6 +197,12 @@ class AppCrashTest {
         assertEquals(1, count("select count(*) from pipeline_run"), "one run, recorded once");
         assertEquals(changeFiles, count("select count(*) from landed_object where object_key like 'landing/%\\_ledger/%'"), "the run's DMS landing took none of the swept change files again");
         assertTrue(count("select count(*) from partner_file") > decidedBefore, "the partner files were decided");
+        assertEquals(0, count("select count(*) from partner_file where state in ('RECEIVED', 'VALIDATING')"),
+                "the file whose decision was killed was decided by the restarted run");
+        assertEquals(count("select count(*) from partner_file"), count("select count(distinct subject_id) from audit_log"
+                + " where action in ('partner_file.accepted', 'partner_file.quarantined', 'partner_file.duplicate')"), "every file decided");
+        assertEquals(count("select count(*) from partner_file"), count("select count(*) from audit_log"
+                + " where action in ('partner_file.accepted', 'partner_file.quarantined', 'partner_file.duplicate')"), "and each decided once");
         assertEquals(0, count("select count(*) from landed_object where raw_loaded_at is null"), "RAW loaded all");
         assertEquals(1, count("select count(*) from evaluation where finished_at is null"),
                 "the evaluation killed mid-store is left started, its results absent");

@@ -321,7 +321,8 @@ class PagesBrowserTest {
         var orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
         String date = "readiness/" + orphan.dataset() + "/" + orphan.businessDate();
         List<String> pages = new ArrayList<>(List.of("", "readiness", date, date + "/quarantine", "partner-files",
-                "breaks", "close", "sources", "catalog", "lineage", "audit", "approvals", "no/such/page"));
+                "breaks", "close", "sources", "catalog", "lineage", "audit", "approvals", "operations", "recovery",
+                "runbooks", "no/such/page"));
         page.navigate(root + "partner-files");
         pages.add(page.locator("#partner-files tbody a").first().getAttribute("href").substring(1));
         page.navigate(root + "breaks");

@@ -117,7 +117,7 @@ class SchemathesisTest {
                 "--auth", user + ":demo", "--checks", "not_a_server_error,response_schema_conformance",
                 "--phases", "examples,fuzzing", "--max-examples", Integer.toString(EXAMPLES), "--seed", "19",
                 "--generation-deterministic", "--no-shrink", "--workers", "1", "--max-redirects", "0",
-                "--request-timeout", "20", "--generation-database", "none", "--no-color",
+                "--request-timeout", "20", "--no-color",
                 "--report", "junit", "--report-junit-path", OUT.resolve("junit-" + user + ".xml").toString());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {

@@ -50,6 +50,13 @@ public class ProblemMappers {
         return r;
     }
 
+    /** A multipart body that does not parse (schemathesis sent one to an endpoint taking any type): 400, not 500. */
+    @ServerExceptionMapper
+    public Response malformedMultipart(org.jboss.resteasy.reactive.server.core.multipart.MultipartParser
+                                               .MalformedMessageException e) {
+        return problem(400, "Malformed multipart body", "the multipart/form-data body does not parse");
+    }
+
     @ServerExceptionMapper
     public Response forbidden(SecurityException e) {
         return problem(403, "Forbidden", e.getMessage());

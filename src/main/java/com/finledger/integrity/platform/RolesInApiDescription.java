@@ -41,6 +41,11 @@ public class RolesInApiDescription implements OASFilter {
             openAPI.setComponents(OASFactory.createComponents());
         }
         openAPI.getComponents().addSchema("Problem", problemSchema());
+        // Jackson writes a java.time.Duration as its seconds (a number), not an ISO-8601 string
+        if (openAPI.getComponents().getSchemas() != null && openAPI.getComponents().getSchemas().containsKey("Duration")) {
+            openAPI.getComponents().addSchema("Duration", OASFactory.createSchema().addType(Schema.SchemaType.NUMBER)
+                    .description("A duration in seconds"));
+        }
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
@@ -48,6 +53,39 @@ public class RolesInApiDescription implements OASFilter {
             for (Map.Entry<PathItem.HttpMethod, Operation> op : path.getValue().getOperations().entrySet()) {
                 describe(path.getKey(), op.getKey(), op.getValue());
             }
+        }
+    }
+
+    /**
+     * Jackson writes every absent value as {@code null}: a property the schema does not require may be null
+     * (schemathesis found {@code "reason": null}, {@code "firstError": null} ... refused by the generated schemas).
+     */
+    @Override
+    public Schema filterSchema(Schema schema) {
+        if (schema.getProperties() == null) {
+            return schema;
+        }
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        for (Map.Entry<String, Schema> property : schema.getProperties().entrySet()) {
+            if (!required.contains(property.getKey())) {
+                nullable(property.getValue());
+            }
+        }
+        return schema;
+    }
+
+    private static void nullable(Schema p) {
+        if (p.getRef() != null) {
+            Schema ref = OASFactory.createSchema().ref(p.getRef());
+            p.setRef(null);
+            p.setAnyOf(List.of(ref, OASFactory.createSchema().addType(Schema.SchemaType.NULL)));
+        } else if (p.getType() != null && !p.getType().isEmpty() && !p.getType().contains(Schema.SchemaType.NULL)) {
+            p.addType(Schema.SchemaType.NULL);
+        } else if (p.getAnyOf() != null && p.getAnyOf().stream().noneMatch(a -> a.getType() != null
+                && a.getType().contains(Schema.SchemaType.NULL))) {
+            List<Schema> any = new ArrayList<>(p.getAnyOf());
+            any.add(OASFactory.createSchema().addType(Schema.SchemaType.NULL));
+            p.setAnyOf(any);
         }
     }
 

@@ -41,8 +41,8 @@ class SchemathesisTest {
     private static final Map<String, String> SAMPLES = Map.of("dataset", "payments", "partition", "2026-11-02",
             "period", "2026-11", "source", "processor_alpha", "processor", "alpha", "namespace", "finledger",
             "decision", "approve");
-    /** Per role; six roles stay well under two minutes on the shared two-core machine. */
-    private static final long DEADLINE_SECONDS = Long.getLong("schemathesis.deadline-seconds", 40);
+    /** Per role; all six take about a minute on an idle two-core machine, several under heavy shared load. */
+    private static final long DEADLINE_SECONDS = Long.getLong("schemathesis.deadline-seconds", 90);
     private static final int EXAMPLES = Integer.getInteger("schemathesis.max-examples", 3);
 
     @TestHTTPResource("/")
@@ -96,7 +96,11 @@ class SchemathesisTest {
                     admitted |= r.asText().equals(role);
                 }
                 // the sign-out form ends the session schemathesis signs in with on every call anyway
-                if (!admitted || path.getKey().equals("/logout")) {
+                // a write with no input at all (run the pipeline, capture loads) has nothing to generate: fuzzing
+                // would only repeat the same run; RoleMatrixTest calls each with every role
+                boolean nothingToGenerate = !op.getKey().equals("get") && !op.getValue().has("requestBody")
+                        && !path.getKey().contains("{") && op.getValue().path("parameters").isEmpty();
+                if (!admitted || path.getKey().equals("/logout") || nothingToGenerate) {
                     drop.add(op.getKey());
                 } else {
                     kept++;

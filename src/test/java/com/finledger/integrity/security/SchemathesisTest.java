@@ -129,13 +129,16 @@ class SchemathesisTest {
     /** Runs schemathesis as the user; null when it passed, else what it printed. */
     private String run(String user, Path spec) throws IOException, InterruptedException {
         Path log = OUT.resolve("schemathesis-" + user + ".log");
-        List<String> command = List.of(VENV.toString(), "run", spec.toString(), "--url", root.toString(),
+        List<String> command = List.of(VENV.toAbsolutePath().toString(), "run", spec.toAbsolutePath().toString(),
+                "--url", root.toString(),
                 "--auth", user + ":demo", "--checks", "not_a_server_error,response_schema_conformance",
                 "--phases", "examples,fuzzing", "--max-examples", Integer.toString(EXAMPLES), "--seed", "19",
                 "--generation-deterministic", "--no-shrink", "--workers", "1", "--max-redirects", "0",
                 "--request-timeout", "20", "--no-color",
-                "--report", "junit", "--report-junit-path", OUT.resolve("junit-" + user + ".xml").toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--report", "junit", "--report-junit-path", OUT.resolve("junit-" + user + ".xml").toAbsolutePath().toString());
+        // run inside target/schemathesis/: schemathesis keeps a .schemathesis/ cache in its working directory
+        Process p = new ProcessBuilder(command).directory(OUT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             return "did not finish within " + DEADLINE_SECONDS + " s (see " + log + ")";

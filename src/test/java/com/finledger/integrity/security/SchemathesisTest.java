@@ -135,7 +135,8 @@ class SchemathesisTest {
                 "--phases", "examples,fuzzing", "--max-examples", Integer.toString(EXAMPLES), "--seed", "19",
                 "--generation-deterministic", "--no-shrink", "--workers", "1", "--max-redirects", "0",
                 "--request-timeout", "20", "--no-color",
-                "--report", "junit", "--report-junit-path", OUT.resolve("junit-" + user + ".xml").toAbsolutePath().toString());
+                "--report", "junit", "--report-junit-path",
+                OUT.resolve("junit-" + user + ".xml").toAbsolutePath().toString());
         // run inside target/schemathesis/: schemathesis keeps a .schemathesis/ cache in its working directory
         Process p = new ProcessBuilder(command).directory(OUT.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();

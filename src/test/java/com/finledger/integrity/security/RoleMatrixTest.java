@@ -87,7 +87,12 @@ class RoleMatrixTest {
             Matcher m = Pattern.compile("\\{([^}]+)}").matcher(template);
             StringBuilder out = new StringBuilder();
             while (m.find()) {
-                m.appendReplacement(out, SAMPLES.getOrDefault(m.group(1), "unknown"));
+                // a write names a month that cannot exist: an admitted role's sign-off or approval must not really
+                // close November (that would freeze its snapshots for every later test), only pass authorization
+                String name = m.group(1);
+                String value = !method.equals("GET") && name.equals("period") ? "1999-13"
+                        : SAMPLES.getOrDefault(name, "unknown");
+                m.appendReplacement(out, value);
             }
             m.appendTail(out);
             return out.toString();

@@ -65,7 +65,11 @@ public class IntakeScheduler {
             var builder = SqsClient.builder().region(Region.of(region))
                     .credentialsProvider(DefaultCredentialsProvider.builder().build())
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
-                            .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)));
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)))
+                    // a long poll waits waitSeconds by design; no call may hang past it plus a margin
+                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(waitSeconds + 15L))
+                            .apiCallTimeout(Duration.ofSeconds(3 * (waitSeconds + 15L))));
             endpoint.ifPresent(builder::endpointOverride);
             sqsIntake = new SqsIntake(builder.build(), queueUrl.get(), deadLetterUrl.orElse(queueUrl.get() + "-dlq"),
                     waitSeconds, intake, changeFiles, dataSource, clock);

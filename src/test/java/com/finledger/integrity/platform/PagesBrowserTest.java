@@ -190,7 +190,7 @@ class PagesBrowserTest {
         assertEquals(404, nowhere.status());
         assertTrue(page.content().contains("Home"), "an unknown address still has a way back");
 
-        long limit = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size",
+        long limit = ConfigProvider.getConfig().getOptionalValue("finledger.http.max-body-size",
                 io.quarkus.runtime.configuration.MemorySize.class).map(m -> m.asLongValue()).orElse(10_240L * 1024);
         APIResponse big = page.request().post(root + "pipeline/run", RequestOptions.create()
                 .setHeader("Accept", "text/html").setHeader("Content-Type", "application/x-www-form-urlencoded")

@@ -55,6 +55,9 @@ public class IntakeScheduler {
     @Inject
     Clock clock;
 
+    @Inject
+    EventBridgeSink awsEvents;
+
     private volatile SqsIntake sqsIntake;
 
     private Optional<SqsIntake> sqs() {
@@ -68,7 +71,7 @@ public class IntakeScheduler {
                             .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)));
             endpoint.ifPresent(builder::endpointOverride);
             sqsIntake = new SqsIntake(builder.build(), queueUrl.get(), deadLetterUrl.orElse(queueUrl.get() + "-dlq"),
-                    waitSeconds, intake, changeFiles, dataSource, clock);
+                    waitSeconds, intake, changeFiles, dataSource, clock, awsEvents);
         }
         return Optional.of(sqsIntake);
     }

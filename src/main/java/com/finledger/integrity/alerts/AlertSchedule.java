@@ -1,0 +1,33 @@
+package com.finledger.integrity.alerts;
+
+import com.finledger.integrity.operations.SloService;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Alert evaluation and SLO sampling on the Quartz scheduler (clustered: one instance fires each run). */
+@ApplicationScoped
+public class AlertSchedule {
+
+    @Inject
+    AlertEngine engine;
+
+    @Inject
+    AlertRules rules;
+
+    @Inject
+    SloService slos;
+
+    @Scheduled(identity = "alerts-evaluate", every = "${finledger.alerts.evaluate-every:1m}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void evaluate() {
+        slos.sample();
+        engine.evaluate();
+    }
+
+    @Scheduled(identity = "alerts-reload-rules", every = "${finledger.alerts.reload-every:5m}", delayed = "5m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reload() {
+        rules.reload();
+    }
+}

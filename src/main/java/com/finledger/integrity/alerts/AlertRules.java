@@ -48,13 +48,18 @@ public class AlertRules {
     }
 
     /** Re-reads the directory; keeps the previous rules when the new set has errors. */
-    public synchronized Loaded reload() {
-        Loaded loaded = load(Path.of(dir));
+    public Loaded reload() {
+        return reload(Path.of(dir));
+    }
+
+    /** Re-reads {@code directory}; keeps the previous rules when the new set has errors. */
+    public synchronized Loaded reload(Path directory) {
+        Loaded loaded = load(directory);
         lastErrors = loaded.errors();
         if (loaded.errors().isEmpty()) {
             current = loaded.rules();
         } else {
-            LOG.errorf("alert rules in %s have errors; keeping the last valid set (%d rules): %s", dir,
+            LOG.errorf("alert rules in %s have errors; keeping the last valid set (%d rules): %s", directory,
                     current == null ? 0 : current.size(), String.join("; ", loaded.errors()));
             if (current == null) {
                 current = List.of();

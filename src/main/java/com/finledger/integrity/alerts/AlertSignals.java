@@ -59,7 +59,9 @@ public class AlertSignals {
                     order by 1, 2""", List.of(),
                     rs -> new Signal(rs.getString(1) + "/" + rs.getString(2), "latest evaluation ended in ERROR"));
             case AUDIT_CHAIN_BROKEN -> {
-                AuditVerification v = auditLog.verify();
+                // the verification reads the whole chain at its own isolation level, outside the caller's transaction
+                AuditVerification v = io.quarkus.narayana.jta.QuarkusTransaction.suspendingExisting()
+                        .call(auditLog::verify);
                 yield v.intact() ? List.of() : List.of(new Signal("audit_log", "chain broken at seq "
                         + v.firstBrokenSeq() + ": " + v.problem()));
             }

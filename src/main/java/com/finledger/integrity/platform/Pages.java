@@ -28,7 +28,8 @@ public final class Pages {
             new Section("/sources", "Sources", Set.of("ops", "auditor", "admin")),
             new Section("/catalog", "Catalog", Set.of()),
             new Section("/lineage", "Lineage", Set.of("auditor", "ops", "finance_preparer", "finance_approver", "admin")),
-            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")));
+            new Section("/audit", "Audit log", Set.of("auditor", "finance_preparer", "finance_approver", "admin")),
+            new Section("/alerts", "Alerts", Set.of("ops", "admin")));
 
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {
         List<NavItem> nav = SECTIONS.stream()

@@ -18,11 +18,15 @@ public class AlertSchedule {
     @Inject
     SloService slos;
 
+    @Inject
+    com.finledger.integrity.operations.OperationsMetrics metrics;
+
     @Scheduled(identity = "alerts-evaluate", every = "${finledger.alerts.evaluate-every:1m}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void evaluate() {
-        slos.sample();
+        var measured = slos.sample();
         engine.evaluate();
+        metrics.refresh(measured);
     }
 
     @Scheduled(identity = "alerts-reload-rules", every = "${finledger.alerts.reload-every:5m}", delayed = "5m",

@@ -76,6 +76,11 @@ public class IntakeScheduler {
         return Optional.of(sqsIntake);
     }
 
+    /** The intake queue's depth, when a queue is configured (for readiness and the queue-depth gauge). */
+    public Optional<Long> queueDepth() {
+        return sqs().map(SqsIntake::depth);
+    }
+
     @Scheduled(identity = "intake-sqs-poll", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         sqs().ifPresent(SqsIntake::pollOnce);

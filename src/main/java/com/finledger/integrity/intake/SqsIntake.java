@@ -108,6 +108,14 @@ public class SqsIntake {
         return new Poll(messages.size(), taken, rejected, retry);
     }
 
+    /** Messages waiting on the queue (approximate, as SQS counts them); throws when the queue cannot be reached. */
+    public long depth() {
+        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().getOrDefault(
+                        software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
+    }
+
     /** Moves everything in the dead-letter queue into the rejected-message table. Returns how many. */
     public int drainDeadLetters() {
         int drained = 0;

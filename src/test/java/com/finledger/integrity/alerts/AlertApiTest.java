@@ -31,6 +31,32 @@ class AlertApiTest {
     @Inject
     Clock clock;
 
+    @Inject
+    com.finledger.integrity.DemoWorldFixture fixture;
+
+    @Inject
+    com.finledger.integrity.operations.OperationsMetrics metrics;
+
+    @Inject
+    com.finledger.integrity.operations.SloService slos;
+
+    @Test
+    void theLocalPipelineAnnouncesItsJobsAsAwsEventsAndHealthAndMetricsShowTheDependencies() {
+        fixture.ensureDefaultWorld();
+        given().auth().preemptive().basic("pipeline", "demo").get("/api/v1/jobs").then().statusCode(200)
+                .body("find { it.name == 'finledger-transform' }.kind", equalTo("GLUE_JOB"))
+                .body("find { it.name == 'finledger-transform' }.state", equalTo("SUCCEEDED"))
+                .body("find { it.name == 'finledger-payments-ledger-cdc' }.state", equalTo("RUNNING"))
+                .body("find { it.name == 'processor_alpha' }.runs[0].state", equalTo("SUCCEEDED"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.hasItems("warehouse", "source-databases", "object-store",
+                        "event-queue"));
+        metrics.refresh(slos.measure(clock.instant()));
+        given().auth().preemptive().basic("admin", "demo").get("/q/metrics").then().statusCode(200)
+                .body(containsString("finledger_breaks_open")).body(containsString("finledger_layer_records_in{"))
+                .body(containsString("finledger_slo_lag_seconds{dataset=\"payments\""));
+    }
+
     @Test
     void onCallSeesTheFiringAlertAndSilencesIt() {
         notifiers.use(List.of());

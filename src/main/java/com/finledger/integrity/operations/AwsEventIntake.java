@@ -76,14 +76,14 @@ public class AwsEventIntake implements EventBridgeSink {
         }
         Instant now = clock.instant();
         int rank = rank(change);
-        PipelineJob job = PipelineJob.find(change.kind(), change.jobName()).orElse(null);
-        if (job == null) {
-            job = new PipelineJob();
-            job.kind = change.kind();
-            job.name = change.jobName();
-            job.stateAt = Instant.EPOCH;
-            job.stateRank = -1;
-        }
+        // create-if-absent, then lock the row: concurrent consumers serialise per job and never lose a newer state
+        em.createNativeQuery("""
+                        insert into pipeline_job (kind, name, state, state_at, state_rank, last_event_id, updated_at)
+                        values (?1, ?2, 'UNKNOWN', ?3, -1, '', ?4) on conflict (kind, name) do nothing""")
+                .setParameter(1, change.kind().name()).setParameter(2, change.jobName()).setParameter(3, Instant.EPOCH)
+                .setParameter(4, now).executeUpdate();
+        PipelineJob job = PipelineJob.<PipelineJob>find("kind = ?1 and name = ?2", change.kind(), change.jobName())
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
         boolean moved = false;
         if (newer(event.time(), rank, job.stateAt, job.stateRank)) {
             job.state = change.state();
@@ -94,10 +94,6 @@ public class AwsEventIntake implements EventBridgeSink {
             job.message = change.message();
             job.updatedAt = now;
             moved = true;
-        }
-        if (job.id == null) {
-            job.persist();
-            em.flush();
         }
         if (change.runId() != null) {
             PipelineJobRun run = PipelineJobRun.find(job.id, change.runId()).orElse(null);

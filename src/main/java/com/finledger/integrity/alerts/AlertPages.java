@@ -49,16 +49,22 @@ public class AlertPages {
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Transactional
-    public TemplateInstance alerts() {
+    public TemplateInstance alerts(@jakarta.ws.rs.QueryParam("rule") @jakarta.ws.rs.DefaultValue("") String rule) {
         Instant now = clock.instant();
-        List<AlertResource.AlertView> firing = Alert.<Alert>list("state = ?1 order by severity, firedAt desc",
-                Alert.State.FIRING).stream().limit(200).map(AlertResource.AlertView::of).toList();
-        List<AlertResource.AlertView> resolved = Alert.<Alert>list("state = ?1 order by resolvedAt desc",
-                Alert.State.RESOLVED).stream().limit(50).map(AlertResource.AlertView::of).toList();
+        String byRule = rule.isEmpty() ? "" : " and ruleName = ?2";
+        Object[] firingArgs = rule.isEmpty() ? new Object[] {Alert.State.FIRING} : new Object[] {Alert.State.FIRING, rule};
+        Object[] resolvedArgs = rule.isEmpty() ? new Object[] {Alert.State.RESOLVED}
+                : new Object[] {Alert.State.RESOLVED, rule};
+        long firingCount = Alert.count("state = ?1" + byRule, firingArgs);
+        List<AlertResource.AlertView> firing = Alert.<Alert>find("state = ?1" + byRule + " order by firedAt desc, id desc",
+                firingArgs).page(0, 200).list().stream().map(AlertResource.AlertView::of).toList();
+        List<AlertResource.AlertView> resolved = Alert.<Alert>find("state = ?1" + byRule + " order by resolvedAt desc",
+                resolvedArgs).page(0, 50).list().stream().map(AlertResource.AlertView::of).toList();
         List<AlertResource.SilenceView> silences = AlertSilence.<AlertSilence>list("order by createdAt desc").stream()
                 .limit(50).map(s -> AlertResource.SilenceView.of(s, now)).toList();
         return Pages.page(page.data("firing", firing).data("resolved", resolved).data("silences", silences)
                 .data("rules", rules.rules().stream().map(AlertRule::name).toList())
+                .data("rule", rule).data("firingCount", firingCount)
                 .data("ruleErrors", rules.lastErrors()), identity, "/alerts");
     }
 

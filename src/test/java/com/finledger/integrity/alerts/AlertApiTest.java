@@ -46,7 +46,7 @@ class AlertApiTest {
         given().auth().preemptive().basic("pipeline", "demo").get("/api/v1/jobs").then().statusCode(200)
                 .body("find { it.name == 'finledger-transform' }.kind", equalTo("GLUE_JOB"))
                 .body("find { it.name == 'finledger-transform' }.state", equalTo("SUCCEEDED"))
-                .body("find { it.name == 'finledger-payments-ledger-cdc' }.state", equalTo("RUNNING"))
+                .body("find { it.name.endsWith(':task:finledger-payments-ledger-cdc') }.state", equalTo("RUNNING"))
                 .body("find { it.name == 'processor_alpha' }.runs[0].state", equalTo("SUCCEEDED"));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.hasItems("warehouse", "source-databases", "object-store",
@@ -82,7 +82,7 @@ class AlertApiTest {
         given().auth().preemptive().basic("auditor", "demo").contentType("application/json").body("{}")
                 .post("/api/v1/alerts/silences").then().statusCode(403);
         given().auth().preemptive().basic("ops", "demo").get("/api/v1/slo").then().statusCode(200);
-        given().auth().preemptive().basic("admin", "demo").get("/alerts").then().statusCode(200)
+        given().auth().preemptive().basic("admin", "demo").get("/alerts?rule=dms-task-failing").then().statusCode(200)
                 .body(containsString(task)).body(containsString("href=\"/runbooks#dms-task-failing\""))
                 .body(containsString("maintenance"));
     }

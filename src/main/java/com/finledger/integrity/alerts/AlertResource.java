@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The alerts, silences, pipeline jobs and SLOs as JSON, for on-call tooling. */
-@Path("/api/v1")
+@Path("/api/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertResource {
 
@@ -79,7 +79,6 @@ public class AlertResource {
     }
 
     @GET
-    @Path("/alerts")
     @RolesAllowed({Roles.OPS, Roles.ADMIN, Roles.AUDITOR})
     @Transactional
     public List<AlertView> alerts(@QueryParam("state") @DefaultValue("") String state) {
@@ -92,21 +91,21 @@ public class AlertResource {
     }
 
     @GET
-    @Path("/alerts/rules")
+    @Path("/rules")
     @RolesAllowed({Roles.OPS, Roles.ADMIN, Roles.AUDITOR})
     public Map<String, Object> rules() {
         return Map.of("rules", rules.rules(), "errors", rules.lastErrors());
     }
 
     @POST
-    @Path("/alerts/evaluations")
+    @Path("/evaluations")
     @RolesAllowed({Roles.OPS, Roles.ADMIN})
     public AlertEngine.Evaluation evaluate() {
         return engine.evaluate();
     }
 
     @GET
-    @Path("/alerts/silences")
+    @Path("/silences")
     @RolesAllowed({Roles.OPS, Roles.ADMIN, Roles.AUDITOR})
     @Transactional
     public List<SilenceView> silences() {
@@ -116,7 +115,7 @@ public class AlertResource {
     }
 
     @POST
-    @Path("/alerts/silences")
+    @Path("/silences")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPS, Roles.ADMIN})
     public Response silence(NewSilence body) {
@@ -136,30 +135,9 @@ public class AlertResource {
     }
 
     @POST
-    @Path("/alerts/silences/{id}/expire")
+    @Path("/silences/{id}/expire")
     @RolesAllowed({Roles.OPS, Roles.ADMIN})
     public SilenceView expire(@PathParam("id") long id) {
         return SilenceView.of(engine.expire(id, identity.getPrincipal().getName()), clock.instant());
-    }
-
-    @GET
-    @Path("/jobs")
-    @RolesAllowed({Roles.OPS, Roles.ADMIN, Roles.AUDITOR, Roles.PIPELINE})
-    @Transactional
-    public List<JobView> jobs(@QueryParam("failed") @DefaultValue("false") boolean failedOnly) {
-        List<PipelineJob> jobs = failedOnly ? PipelineJob.failed() : PipelineJob.list("order by kind, name");
-        return jobs.stream().limit(500).map(j -> new JobView(j.id, j.kind.name(), j.name, j.state, j.stateAt,
-                j.lastRunId, j.message, PipelineJobRun.ofJob(j.id).stream().limit(20).map(r -> new RunView(r.runId,
-                        r.attempt, r.state, r.stateAt, r.startedAt, r.endedAt, r.recordsProcessed, r.message))
-                        .toList())).toList();
-    }
-
-    @GET
-    @Path("/slo")
-    @RolesAllowed({Roles.OPS, Roles.ADMIN, Roles.AUDITOR, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER})
-    public Map<String, Object> slo() {
-        Instant now = clock.instant();
-        return Map.of("measured_at", now, "freshness", slos.measure(now), "latency", slos.latency(),
-                "burn", slos.burn(now));
     }
 }

@@ -61,7 +61,10 @@ class RoleMatrixTest {
             new Object[] {"GET", "/api/v1/matching/rules", EVERYONE},
             new Object[] {"GET", "/close", Set.of("preparer", "approver", "auditor", "admin")},
             new Object[] {"GET", "/api/v1/close", Set.of("preparer", "approver", "auditor", "admin")},
-            new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")});
+            new Object[] {"GET", "/audit", Set.of("preparer", "approver", "auditor", "admin")},
+            new Object[] {"GET", "/alerts", Set.of("ops", "admin")},
+            new Object[] {"GET", "/api/v1/alerts", Set.of("ops", "auditor", "admin")},
+            new Object[] {"GET", "/api/v1/jobs", Set.of("ops", "auditor", "pipeline", "admin")});
 
     private static final Map<String, String> ROLE_OF = Map.of("ops", "ops", "preparer", "finance_preparer",
             "approver", "finance_approver", "auditor", "auditor", "pipeline", "pipeline", "admin", "admin");

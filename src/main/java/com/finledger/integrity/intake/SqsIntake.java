@@ -34,9 +34,16 @@ public class SqsIntake {
     private final ChangeFileIntake changeFiles;
     private final DataSource dataSource;
     private final Clock clock;
+    private final EventBridgeSink events;
 
     public SqsIntake(SqsClient sqs, String queueUrl, String deadLetterUrl, int waitSeconds, PartnerFileIntake intake,
                      ChangeFileIntake changeFiles, DataSource dataSource, Clock clock) {
+        this(sqs, queueUrl, deadLetterUrl, waitSeconds, intake, changeFiles, dataSource, clock, null);
+    }
+
+    /** With {@code events}, EventBridge events on the queue (DMS, Glue, AppFlow, S3) are also handed to it. */
+    public SqsIntake(SqsClient sqs, String queueUrl, String deadLetterUrl, int waitSeconds, PartnerFileIntake intake,
+                     ChangeFileIntake changeFiles, DataSource dataSource, Clock clock, EventBridgeSink events) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.deadLetterUrl = deadLetterUrl;
@@ -45,6 +52,7 @@ public class SqsIntake {
         this.changeFiles = changeFiles;
         this.dataSource = dataSource;
         this.clock = clock;
+        this.events = events;
     }
 
     public record Poll(int received, int filesTaken, int rejected, int leftForRetry) {
@@ -62,6 +70,9 @@ public class SqsIntake {
             List<PartnerFileIntake.ObjectRef> refs;
             try {
                 refs = S3EventNotifications.parse(m.body());
+                if (events == null && refs.isEmpty() && S3EventNotifications.isEventBridge(m.body())) {
+                    throw new IllegalArgumentException("an EventBridge event, and this intake takes none");
+                }
             } catch (IllegalArgumentException e) {
                 keep(queueUrl, m, e.getMessage());
                 delete(queueUrl, m);
@@ -79,6 +90,14 @@ public class SqsIntake {
                                 ref.key());
                     }
                 }
+                if (events != null && S3EventNotifications.isEventBridge(m.body())) {
+                    try {
+                        events.accept(m.body());
+                    } catch (IllegalArgumentException e) {
+                        keep(queueUrl, m, e.getMessage());
+                        rejected++;
+                    }
+                }
                 delete(queueUrl, m);
             } catch (RuntimeException e) {
                 retry++;
@@ -87,6 +106,14 @@ public class SqsIntake {
             }
         }
         return new Poll(messages.size(), taken, rejected, retry);
+    }
+
+    /** Messages waiting on the queue (approximate, as SQS counts them); throws when the queue cannot be reached. */
+    public long depth() {
+        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().getOrDefault(
+                        software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
     }
 
     /** Moves everything in the dead-letter queue into the rejected-message table. Returns how many. */

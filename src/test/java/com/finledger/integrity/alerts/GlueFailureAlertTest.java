@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.finledger.integrity.operations.AwsEventIntake;
 import com.finledger.integrity.operations.AwsEvents;
+import com.finledger.integrity.recovery.ActionableItems;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -78,6 +79,9 @@ class GlueFailureAlertTest {
         return slack.findAll(postRequestedFor(urlEqualTo("/hooks/ops")).withRequestBody(containing(containing)));
     }
 
+    @Inject
+    ActionableItems actionable;
+
     @Test
     void aGlueFailureRaisesOneAlertAndALaterSuccessResolvesIt() {
         String job = "glue-" + UUID.randomUUID().toString().substring(0, 8);
@@ -106,6 +110,9 @@ class GlueFailureAlertTest {
         engine.evaluate(t.plus(Duration.ofMinutes(61)));
         assertEquals(2, posts(job).size());
         assertTrue(posts(job).get(1).getBodyAsString().contains("\"status\":\"REPEAT\""));
+        // the recovery console lists the failed job for on-call
+        assertEquals(List.of("FAILED"), actionable.all().stream().filter(i -> i.name().equals(job))
+                .map(ActionableItems.Item::state).toList(), "the failed Glue job is a recovery item");
         // a later run succeeds: resolved, with a resolve notification
         events.apply(AwsEvents.glue(job + "-3", t.minusSeconds(60), job, "jr_b", "SUCCEEDED"));
         engine.evaluate(t.plus(Duration.ofMinutes(62)));
@@ -113,6 +120,7 @@ class GlueFailureAlertTest {
         assertEquals(Alert.State.RESOLVED, after.state);
         assertEquals(3, posts(job).size());
         assertTrue(posts(job).get(2).getBodyAsString().contains("\"status\":\"RESOLVED\""));
+        assertTrue(actionable.all().stream().noneMatch(i -> i.name().equals(job)), "a job that succeeded again is no item");
     }
 
     @Test

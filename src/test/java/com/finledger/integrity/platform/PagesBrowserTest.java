@@ -122,6 +122,11 @@ class PagesBrowserTest {
             List<String> items = blocked.locator("li").allTextContents();
             assertTrue(!items.isEmpty() && items.stream().allMatch(i -> i.matches("(?s)\\s*\\w+ \\d{4}-\\d\\d-\\d\\d: .+")),
                     "each blocked partition says why: " + items);
+            // freshness against the catalog's objective, linked to the operations page
+            assertTrue(page.getByTestId("slo-breached").textContent().trim().matches("\\d+"));
+            assertTrue(page.getByTestId("slo-worst").textContent().contains("objective"),
+                    page.getByTestId("slo-worst").textContent());
+            assertEquals("/operations", page.getByTestId("slo-breached").getAttribute("href"));
             page.getByTestId("blocked-count").click();
             assertTrue(page.getByTestId("board-filter").textContent().contains("BLOCKED"));
 

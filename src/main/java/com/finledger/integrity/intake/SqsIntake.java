@@ -66,6 +66,7 @@ public class SqsIntake {
         int taken = 0;
         int rejected = 0;
         int retry = 0;
+        List<Message> done = new java.util.ArrayList<>(messages.size());
         for (Message m : messages) {
             List<PartnerFileIntake.ObjectRef> refs;
             try {
@@ -75,7 +76,7 @@ public class SqsIntake {
                 }
             } catch (IllegalArgumentException e) {
                 keep(queueUrl, m, e.getMessage());
-                delete(queueUrl, m);
+                done.add(m);
                 rejected++;
                 continue;
             }
@@ -98,13 +99,14 @@ public class SqsIntake {
                         rejected++;
                     }
                 }
-                delete(queueUrl, m);
+                done.add(m);
             } catch (RuntimeException e) {
                 retry++;
                 LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
                         m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), e.getMessage());
             }
         }
+        deleteAll(queueUrl, done);
         return new Poll(messages.size(), taken, rejected, retry);
     }
 
@@ -147,6 +149,33 @@ public class SqsIntake {
             LOG.warnf("SQS message %s kept as rejected: %s", m.messageId(), reason);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot keep rejected message " + m.messageId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the messages decided in one poll with one DeleteMessageBatch call (at most 10, as one receive gives);
+     * an entry SQS refuses is only logged: it comes back and is recognised by the ledgers, so nothing is doubled.
+     */
+    private void deleteAll(String queue, List<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        if (messages.size() == 1) {
+            delete(queue, messages.get(0));
+            return;
+        }
+        List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            entries.add(software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i)).receiptHandle(m.receiptHandle()).build());
+        }
+        try {
+            var result = sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries));
+            result.failed().forEach(f -> LOG.warnf("could not delete SQS message %s: %s %s",
+                    messages.get(Integer.parseInt(f.id())).messageId(), f.code(), f.message()));
+        } catch (SdkException e) {
+            LOG.warnf("could not delete %d SQS messages: %s", messages.size(), e.getMessage());
         }
     }
 

@@ -8,7 +8,7 @@ select t.txn_id as row_key,
        'processor ' || t.amount_minor || ' ' || coalesce(t.currency, '?') || ', ledger ' || p.amount_minor || ' ' || p.currency as reason
 from staging.alpha_transactions t
 join staging.payments p on p.payment_id = t.payment_reference
-where t.business_date = ?
+where t.business_date = ? and t.status = 'CAPTURED'
   and (t.amount_minor <> p.amount_minor or t.currency is distinct from p.currency)
 ) c
 on conflict (dataset, partition_key, rule_name, row_key)

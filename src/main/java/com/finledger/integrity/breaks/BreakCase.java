@@ -59,6 +59,10 @@ public class BreakCase extends PanacheEntityBase {
     @Column(name = "occurred_at")
     public Instant occurredAt;
 
+    /** When the newest record behind the break changed at its source (commit, API change, file arrival). */
+    @Column(name = "source_changed_at")
+    public Instant sourceChangedAt;
+
     public String processor;
 
     public String partner;

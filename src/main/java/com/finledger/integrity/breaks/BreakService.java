@@ -45,7 +45,8 @@ public class BreakService {
     Clock clock;
 
     /** What a run changed among the breaks. */
-    public record SyncResult(int found, List<Long> opened, List<Long> reopened, List<Long> closed, Long maxLagSeconds) {
+    public record SyncResult(int found, List<Long> opened, List<Long> reopened, List<Long> closed, Long maxLagSeconds,
+                             boolean lagFromSourceCommit) {
     }
 
     /**
@@ -55,6 +56,17 @@ public class BreakService {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public SyncResult sync(MatchRun run, MatchRule rule, MatchScope scope, MatchEngine.Result result, Instant now) {
+        return sync(run, rule, scope, result, Map.of(), now);
+    }
+
+    /**
+     * As {@link #sync(MatchRun, MatchRule, MatchScope, MatchEngine.Result, Instant)}, with the time each residue
+     * item last changed at its source: a new break's lag (source change to break visible) is measured from it,
+     * and only from the record's own business time where the source's change time is unknown.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public SyncResult sync(MatchRun run, MatchRule rule, MatchScope scope, MatchEngine.Result result,
+                           Map<String, Instant> sourceChangedAt, Instant now) {
         Map<String, Residue> current = new LinkedHashMap<>();
         for (Residue r : result.residue()) {
             current.put(r.itemKey(), r);
@@ -63,6 +75,7 @@ public class BreakService {
         List<Long> reopened = new ArrayList<>();
         List<Long> closed = new ArrayList<>();
         Long maxLag = null;
+        boolean fromCommit = true;
         Map<String, BreakCase> known = new LinkedHashMap<>();
         List<String> keys = List.copyOf(current.keySet());
         for (int from = 0; from < keys.size(); from += 1000) {
@@ -76,12 +89,15 @@ public class BreakService {
             BreakCase b = known.get(r.itemKey());
             if (b == null) {
                 b = newBreak(rule, r, run, now);
+                b.sourceChangedAt = sourceChangedAt.get(r.itemKey());
                 b.persist();
                 event(b, SYSTEM, "found", null, State.OPEN, b.reason.label() + " found by run " + run.id, run.id, now);
                 opened.add(b.id);
-                if (b.occurredAt != null) {
-                    long lag = java.time.Duration.between(b.occurredAt, now).toSeconds();
+                Instant changed = b.sourceChangedAt != null ? b.sourceChangedAt : b.occurredAt;
+                if (changed != null) {
+                    long lag = java.time.Duration.between(changed, now).toSeconds();
                     maxLag = maxLag == null ? lag : Math.max(maxLag, lag);
+                    fromCommit &= b.sourceChangedAt != null;
                 }
                 continue;
             }
@@ -118,7 +134,7 @@ public class BreakService {
                 closed.add(b.id);
             }
         }
-        return new SyncResult(current.size(), opened, reopened, closed, maxLag);
+        return new SyncResult(current.size(), opened, reopened, closed, maxLag, maxLag != null && fromCommit);
     }
 
     private BreakCase newBreak(MatchRule rule, Residue r, MatchRun run, Instant now) {

@@ -1,9 +1,9 @@
 package com.finledger.integrity.breaks;
 
+import com.finledger.integrity.platform.Fmt;
+
 import com.finledger.integrity.breaks.BreakCase.State;
 import java.math.BigDecimal;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -14,10 +14,9 @@ public final class BreakViews {
     private BreakViews() {
     }
 
-    /** Exact minor units as {@code 1,234.56 EUR} (two decimals: EUR, GBP, USD). */
+    /** Exact minor units as money by the currency's exponent ({@link Fmt#money}). */
     public static String money(long minor, String currency) {
-        DecimalFormat format = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        return format.format(BigDecimal.valueOf(minor, 2)) + " " + (currency == null ? "" : currency);
+        return Fmt.money(minor, currency);
     }
 
     public static String age(Duration age) {

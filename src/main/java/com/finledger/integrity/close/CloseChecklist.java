@@ -67,7 +67,10 @@ public class CloseChecklist {
     }
 
     /** A layer's rows and amount in one currency, summed over the month's finance partitions. */
-    public record LayerTotal(String layer, String currency, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amountMinor,
+    public record LayerTotal(String layer, String currency, @JsonFormat(shape = JsonFormat.Shape.STRING)
+                             @org.eclipse.microprofile.openapi.annotations.media.Schema(type =
+                                     org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                     description = "exact minor units as a decimal string") BigDecimal amountMinor,
                              long rows) {
     }
 

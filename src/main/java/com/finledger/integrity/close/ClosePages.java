@@ -1,5 +1,7 @@
 package com.finledger.integrity.close;
 
+import com.finledger.integrity.platform.Fmt;
+
 import com.finledger.integrity.breaks.BreakViews;
 import com.finledger.integrity.controls.Amounts;
 import com.finledger.integrity.platform.Jdbc;
@@ -23,8 +25,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.math.BigDecimal;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,8 +280,7 @@ public class ClosePages {
     }
 
     static String money(BigDecimal minor, String currency) {
-        DecimalFormat format = new DecimalFormat("#,##0.00##", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        return format.format(minor.movePointLeft(2)) + " " + currency;
+        return Fmt.money(minor, currency);
     }
 
     static String statusClass(ClosePeriod.State state) {

@@ -17,7 +17,10 @@ public enum DemoCase {
                     + "payout line (reference PAYOUT-beta-<date>-EUR), net of Beta's fees, instead of five lines."),
     FX_SETTLEMENT("fx-settlement",
             "Northbank credits the first USD settlement of the first business day in EUR, at 0.9210 EUR per USD "
-                    + "(0.1% off the reference rate, inside matching's FX tolerance).");
+                    + "(0.1% off the reference rate, inside matching's FX tolerance)."),
+    UNCONFIRMED_REFUND("unconfirmed-refund",
+            "Processor Alpha never confirms the first refund the ledger records, on the first business day, of a "
+                    + "payment Alpha captured: its transactions API has no REFUNDED record for it.");
 
     public static final int PAYOUT_SETTLEMENTS = 5;
     public static final String FX_RATE = "0.9210";

@@ -41,7 +41,7 @@ public class DemoProcessorResource {
                          @QueryParam("page_token") String pageToken,
                          @QueryParam("limit") Integer limit, @HeaderParam("X-Api-Key") String key) {
         if (!config.serveProcessorApis() || !processor.matches("alpha|beta")) {
-            return Response.status(404).build();
+            return problem(404, "no demo processor API " + processor + " (alpha, beta) is served here");
         }
         if (!config.processorApiKey().equals(key)) {
             return problem(401, "missing or wrong X-Api-Key");

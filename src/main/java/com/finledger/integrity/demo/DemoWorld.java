@@ -283,6 +283,7 @@ public class DemoWorld {
         List<String> payout = new ArrayList<>();
         long payoutNet = 0;
         boolean fxPlaced = false;
+        boolean refundUnconfirmed = false;
 
         for (int i = 1; i <= n; i++) {
             String paymentId = String.format("PAY-%s-%07d", ymd, i);
@@ -368,6 +369,17 @@ public class DemoWorld {
                         date.toString()};
                 csv(refunds, refund);
                 refundChanges.add(new Change(refunded, 'I', refund));
+                // the processor confirms the refund a moment later as a REFUNDED record of its transactions API
+                Instant processed = min(refunded.plusSeconds(2), dayEnd);
+                if (day == 0 && !refundUnconfirmed && processor.equals("alpha") && spec.has(DemoCase.UNCONFIRMED_REFUND)) {
+                    refundUnconfirmed = true;
+                    fault(c, DemoCase.UNCONFIRMED_REFUND.faultKey(), "alpha_transactions", date, Map.of("refund_id",
+                            refund[0], "payment_id", paymentId, "amount_minor", refundAmount, "currency", currency));
+                } else {
+                    csv(processorRows.get(processor), String.format("%s-%s-R%06d", processor.substring(0, 1).toUpperCase(),
+                            ymd, refundNo), paymentId, pan, Long.toString(refundAmount), "0", currency, "REFUNDED",
+                            processed.toString(), processed.toString(), date.toString());
+                }
             }
         }
         if (!payout.isEmpty()) {

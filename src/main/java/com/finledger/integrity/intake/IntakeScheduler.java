@@ -55,6 +55,9 @@ public class IntakeScheduler {
     @Inject
     Clock clock;
 
+    @Inject
+    EventBridgeSink awsEvents;
+
     private volatile SqsIntake sqsIntake;
 
     private Optional<SqsIntake> sqs() {
@@ -65,12 +68,21 @@ public class IntakeScheduler {
             var builder = SqsClient.builder().region(Region.of(region))
                     .credentialsProvider(DefaultCredentialsProvider.builder().build())
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
-                            .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)));
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .socketTimeout(Duration.ofSeconds(waitSeconds + 10L)))
+                    // a long poll waits waitSeconds by design; no call may hang past it plus a margin
+                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(waitSeconds + 15L))
+                            .apiCallTimeout(Duration.ofSeconds(3 * (waitSeconds + 15L))));
             endpoint.ifPresent(builder::endpointOverride);
             sqsIntake = new SqsIntake(builder.build(), queueUrl.get(), deadLetterUrl.orElse(queueUrl.get() + "-dlq"),
-                    waitSeconds, intake, changeFiles, dataSource, clock);
+                    waitSeconds, intake, changeFiles, dataSource, clock, awsEvents);
         }
         return Optional.of(sqsIntake);
+    }
+
+    /** The intake queue's depth, when a queue is configured (for readiness and the queue-depth gauge). */
+    public Optional<Long> queueDepth() {
+        return sqs().map(SqsIntake::depth);
     }
 
     @Scheduled(identity = "intake-sqs-poll", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -36,6 +36,9 @@ public final class S3EventNotifications {
         if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
             return List.of();
         }
+        if (root.has("detail-type") && root.has("source")) {
+            return fromEventBridge(root);
+        }
         JsonNode records = root.get("Records");
         if (records == null || !records.isArray()) {
             throw new IllegalArgumentException("not an S3 event notification: no 'Records' array");
@@ -66,5 +69,41 @@ public final class S3EventNotifications {
                     s3.path("object").path("eTag").asText(null), at));
         }
         return refs;
+    }
+
+    /** True if the body is an EventBridge envelope (S3 Object Created or another service's event). */
+    public static boolean isEventBridge(String body) {
+        try {
+            JsonNode root = JSON.readTree(body);
+            return root != null && root.isObject() && root.has("detail-type") && root.has("source");
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /**
+     * S3's own EventBridge shape ({@code detail-type} "Object Created": {@code detail.bucket.name},
+     * {@code detail.object.key} (not URL-encoded), {@code version-id}, {@code size}, {@code etag}); other
+     * services' events announce no object.
+     */
+    private static List<PartnerFileIntake.ObjectRef> fromEventBridge(JsonNode root) {
+        if (!"aws.s3".equals(root.path("source").asText()) || !"Object Created".equals(root.path("detail-type").asText())) {
+            return List.of();
+        }
+        JsonNode detail = root.path("detail");
+        String bucket = detail.path("bucket").path("name").asText(null);
+        String key = detail.path("object").path("key").asText(null);
+        if (bucket == null || key == null) {
+            throw new IllegalArgumentException("$.detail: missing bucket.name or object.key");
+        }
+        Instant at;
+        try {
+            at = Instant.parse(root.path("time").asText(""));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("$.time: '" + root.path("time").asText("") + "' is not an ISO-8601 time");
+        }
+        String version = detail.path("object").path("version-id").asText("null");
+        return List.of(new PartnerFileIntake.ObjectRef(bucket, key, version.isEmpty() ? "null" : version,
+                detail.path("object").path("size").asLong(0), detail.path("object").path("etag").asText(null), at));
     }
 }

@@ -34,9 +34,16 @@ public class SqsIntake {
     private final ChangeFileIntake changeFiles;
     private final DataSource dataSource;
     private final Clock clock;
+    private final EventBridgeSink events;
 
     public SqsIntake(SqsClient sqs, String queueUrl, String deadLetterUrl, int waitSeconds, PartnerFileIntake intake,
                      ChangeFileIntake changeFiles, DataSource dataSource, Clock clock) {
+        this(sqs, queueUrl, deadLetterUrl, waitSeconds, intake, changeFiles, dataSource, clock, null);
+    }
+
+    /** With {@code events}, EventBridge events on the queue (DMS, Glue, AppFlow, S3) are also handed to it. */
+    public SqsIntake(SqsClient sqs, String queueUrl, String deadLetterUrl, int waitSeconds, PartnerFileIntake intake,
+                     ChangeFileIntake changeFiles, DataSource dataSource, Clock clock, EventBridgeSink events) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.deadLetterUrl = deadLetterUrl;
@@ -45,6 +52,7 @@ public class SqsIntake {
         this.changeFiles = changeFiles;
         this.dataSource = dataSource;
         this.clock = clock;
+        this.events = events;
     }
 
     public record Poll(int received, int filesTaken, int rejected, int leftForRetry) {
@@ -58,13 +66,17 @@ public class SqsIntake {
         int taken = 0;
         int rejected = 0;
         int retry = 0;
+        List<Message> done = new java.util.ArrayList<>(messages.size());
         for (Message m : messages) {
             List<PartnerFileIntake.ObjectRef> refs;
             try {
                 refs = S3EventNotifications.parse(m.body());
+                if (events == null && refs.isEmpty() && S3EventNotifications.isEventBridge(m.body())) {
+                    throw new IllegalArgumentException("an EventBridge event, and this intake takes none");
+                }
             } catch (IllegalArgumentException e) {
                 keep(queueUrl, m, e.getMessage());
-                delete(queueUrl, m);
+                done.add(m);
                 rejected++;
                 continue;
             }
@@ -79,14 +91,31 @@ public class SqsIntake {
                                 ref.key());
                     }
                 }
-                delete(queueUrl, m);
+                if (events != null && S3EventNotifications.isEventBridge(m.body())) {
+                    try {
+                        events.accept(m.body());
+                    } catch (IllegalArgumentException e) {
+                        keep(queueUrl, m, e.getMessage());
+                        rejected++;
+                    }
+                }
+                done.add(m);
             } catch (RuntimeException e) {
                 retry++;
                 LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
                         m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), e.getMessage());
             }
         }
+        deleteAll(queueUrl, done);
         return new Poll(messages.size(), taken, rejected, retry);
+    }
+
+    /** Messages waiting on the queue (approximate, as SQS counts them); throws when the queue cannot be reached. */
+    public long depth() {
+        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().getOrDefault(
+                        software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
     }
 
     /** Moves everything in the dead-letter queue into the rejected-message table. Returns how many. */
@@ -120,6 +149,33 @@ public class SqsIntake {
             LOG.warnf("SQS message %s kept as rejected: %s", m.messageId(), reason);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot keep rejected message " + m.messageId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the messages decided in one poll with one DeleteMessageBatch call (at most 10, as one receive gives);
+     * an entry SQS refuses is only logged: it comes back and is recognised by the ledgers, so nothing is doubled.
+     */
+    private void deleteAll(String queue, List<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        if (messages.size() == 1) {
+            delete(queue, messages.get(0));
+            return;
+        }
+        List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            entries.add(software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i)).receiptHandle(m.receiptHandle()).build());
+        }
+        try {
+            var result = sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries));
+            result.failed().forEach(f -> LOG.warnf("could not delete SQS message %s: %s %s",
+                    messages.get(Integer.parseInt(f.id())).messageId(), f.code(), f.message()));
+        } catch (SdkException e) {
+            LOG.warnf("could not delete %d SQS messages: %s", messages.size(), e.getMessage());
         }
     }
 

@@ -3,7 +3,6 @@ package com.finledger.integrity.lineage;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,7 +85,7 @@ public class LineageEvents {
             OpenLineageEvent.Read read = OpenLineageEvent.read(json.get(i), batch ? i : null);
             problems.addAll(read.problems());
             if (read.event() != null) {
-                int bytes = read.event().canonical().getBytes(StandardCharsets.UTF_8).length;
+                int bytes = read.event().sizeBytes();
                 if (bytes > config.maxEventBytes()) {
                     tooLarge.add((batch ? "event " + i + " is " : "the event is ") + bytes
                             + " bytes, more than the limit of " + config.maxEventBytes());
@@ -124,38 +123,44 @@ public class LineageEvents {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                // one statement: insert what is new, and find what was there before this statement began
                 try (PreparedStatement ps = c.prepareStatement("""
-                        insert into lineage_event (run_id, event_type, event_time, job_namespace, job_name, producer, event,
-                                                   received_at, received_by, kind, content_sha256, size_bytes)
-                        select r, t, et::timestamptz, jn, j, p, e::jsonb, ?::timestamptz, ?, k, s, b
-                        from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                    ?::text[], ?::int[]) as x(r, t, et, jn, j, p, e, k, s, b)
-                        on conflict (content_sha256) do nothing
-                        returning id, content_sha256""")) {
-                    ps.setString(1, Instant.now(clock).toString());
-                    ps.setString(2, receivedBy);
-                    ps.setArray(3, texts(c, unique.stream().map(e -> e.runId() == null ? null : e.runId().toString())));
-                    ps.setArray(4, texts(c, unique.stream().map(OpenLineageEvent::eventType)));
-                    ps.setArray(5, texts(c, unique.stream().map(e -> e.eventTime().toString())));
-                    ps.setArray(6, texts(c, unique.stream().map(OpenLineageEvent::jobNamespace)));
-                    ps.setArray(7, texts(c, unique.stream().map(OpenLineageEvent::jobName)));
-                    ps.setArray(8, texts(c, unique.stream().map(OpenLineageEvent::producer)));
-                    ps.setArray(9, texts(c, unique.stream().map(OpenLineageEvent::canonical)));
-                    ps.setArray(10, texts(c, unique.stream().map(e -> e.kind().name())));
-                    ps.setArray(11, texts(c, unique.stream().map(OpenLineageEvent::sha256)));
-                    ps.setArray(12, c.createArrayOf("integer", unique.stream()
-                            .map(e -> e.canonical().getBytes(StandardCharsets.UTF_8).length).toArray()));
+                        with x as (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                                        ?::text[], ?::text[], ?::text[], ?::int[])
+                                                 as x(r, t, et, jn, j, p, e, k, s, b)),
+                             ins as (insert into lineage_event (run_id, event_type, event_time, job_namespace, job_name,
+                                                                producer, event, received_at, received_by, kind,
+                                                                content_sha256, size_bytes)
+                                     select r, t, et::timestamptz, jn, j, p, e::jsonb, ?::timestamptz, ?, k, s, b from x
+                                     on conflict (content_sha256) do nothing
+                                     returning id, content_sha256)
+                        select id, content_sha256, true from ins
+                        union all
+                        select l.id, l.content_sha256, false from lineage_event l join x on l.content_sha256 = x.s::bpchar""")) {
+                    ps.setArray(1, texts(c, unique.stream().map(e -> e.runId() == null ? null : e.runId().toString())));
+                    ps.setArray(2, texts(c, unique.stream().map(OpenLineageEvent::eventType)));
+                    ps.setArray(3, texts(c, unique.stream().map(e -> e.eventTime().toString())));
+                    ps.setArray(4, texts(c, unique.stream().map(OpenLineageEvent::jobNamespace)));
+                    ps.setArray(5, texts(c, unique.stream().map(OpenLineageEvent::jobName)));
+                    ps.setArray(6, texts(c, unique.stream().map(OpenLineageEvent::producer)));
+                    ps.setArray(7, texts(c, unique.stream().map(OpenLineageEvent::canonical)));
+                    ps.setArray(8, texts(c, unique.stream().map(e -> e.kind().name())));
+                    ps.setArray(9, texts(c, unique.stream().map(OpenLineageEvent::sha256)));
+                    ps.setArray(10, c.createArrayOf("integer", unique.stream().map(OpenLineageEvent::sizeBytes).toArray()));
+                    ps.setString(11, Instant.now(clock).toString());
+                    ps.setString(12, receivedBy);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            created.put(rs.getString(2), rs.getLong(1));
+                            (rs.getBoolean(3) ? created : existing).put(rs.getString(2), rs.getLong(1));
                         }
                     }
                 }
-                if (created.size() < unique.size()) {
+                if (created.size() + existing.size() < unique.size()) {
+                    // stored by a request that committed while this statement ran: visible to a new statement
                     try (PreparedStatement ps = c.prepareStatement(
-                            "select id, content_sha256 from lineage_event where content_sha256 = any(?::text[])")) {
+                            "select id, content_sha256 from lineage_event where content_sha256 = any(?::bpchar[])")) {
                         ps.setArray(1, texts(c, unique.stream().map(OpenLineageEvent::sha256)
-                                .filter(s -> !created.containsKey(s))));
+                                .filter(s -> !created.containsKey(s) && !existing.containsKey(s))));
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 existing.put(rs.getString(2), rs.getLong(1));

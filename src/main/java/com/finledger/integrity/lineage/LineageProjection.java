@@ -3,15 +3,12 @@ package com.finledger.integrity.lineage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -317,197 +314,216 @@ final class LineageProjection {
         return "case when " + newer(table, prefix) + " then excluded." + column + " else " + table + "." + column + " end";
     }
 
+    /** The node arrays of one table: namespace, name, first/last time, facets and fields with their (time, sha). */
+    private static final String NODE_ARRAYS = """
+            unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::timestamptz[], ?::text[],
+                   ?::text[], ?::timestamptz[], ?::text[]) with ordinality as x(n, m, ca, ua, f, ft, fs, fl, flt, fls, o)""";
+
+    /**
+     * The whole projection of a request: one statement per graph table, sent together (one round trip;
+     * pgjdbc sends the statements of one text as a pipeline and they run in order in the transaction).
+     * Graph rows are found by their natural keys inside the statements, so no statement waits for the
+     * ids another returned. Rows are written in key order, so concurrent requests lock shared rows in
+     * one order.
+     */
+    static final String WRITE = """
+            insert into lineage_namespace (name)
+            select n from unnest(?::text[]) with ordinality as x(n, o) order by o on conflict (name) do nothing;
+            %1$s;
+            %2$s;
+            insert into lineage_run as r (run_uuid, job_id, state, state_rank, state_time, state_sha, created_at,
+                                          updated_at, started_at, ended_at, nominal_start, nominal_end, parent_run_uuid)
+            select x.u, j.id, x.st, x.rk, x.stt, x.sts, x.ca, x.ua, x.sa, x.ea, x.ns, x.ne, x.pr
+            from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[], ?::text[],
+                        ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
+                        ?::timestamptz[], ?::uuid[]) with ordinality
+                 as x(u, jn, jm, st, rk, stt, sts, ca, ua, sa, ea, ns, ne, pr, o)
+            join lineage_job j on j.namespace = x.jn and j.name = x.jm
+            order by x.o
+            on conflict (run_uuid) do update set
+                state = case when %3$s then excluded.state else r.state end,
+                ended_at = case when %3$s then excluded.ended_at else r.ended_at end,
+                state_time = case when %3$s then excluded.state_time else r.state_time end,
+                state_sha = case when %3$s then excluded.state_sha else r.state_sha end,
+                state_rank = greatest(r.state_rank, excluded.state_rank),
+                created_at = least(r.created_at, excluded.created_at),
+                updated_at = greatest(r.updated_at, excluded.updated_at),
+                started_at = least(r.started_at, excluded.started_at),
+                nominal_start = least(r.nominal_start, excluded.nominal_start),
+                nominal_end = least(r.nominal_end, excluded.nominal_end),
+                parent_run_uuid = coalesce(r.parent_run_uuid, excluded.parent_run_uuid);
+            insert into lineage_dataset_version as v (dataset_id, version, created_at, created_by_run, writer_time,
+                                                      facets, facets_time, facets_sha)
+            select d.id, x.ver, x.ca, x.w, x.wt, coalesce(x.f::jsonb, '{}'), x.ft, x.fs
+            from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::text[],
+                        ?::timestamptz[], ?::text[]) with ordinality as x(dn, dm, ver, ca, w, wt, f, ft, fs, o)
+            join lineage_dataset d on d.namespace = x.dn and d.name = x.dm
+            order by x.o
+            on conflict (dataset_id, version) do update set
+                created_at = least(v.created_at, excluded.created_at),
+                created_by_run = case when excluded.created_by_run is not null and (v.created_by_run is null
+                        or (excluded.writer_time, excluded.created_by_run::text) < (v.writer_time, v.created_by_run::text))
+                    then excluded.created_by_run else v.created_by_run end,
+                writer_time = case when excluded.created_by_run is not null and (v.created_by_run is null
+                        or (excluded.writer_time, excluded.created_by_run::text) < (v.writer_time, v.created_by_run::text))
+                    then excluded.writer_time else v.writer_time end,
+                facets = %4$s, facets_time = %5$s, facets_sha = %6$s;
+            insert into lineage_run_io as io (run_uuid, direction, dataset_id, version, first_seen)
+            select x.u, x.dir, d.id, x.ver, x.fs
+            from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) with ordinality
+                 as x(u, dir, dn, dm, ver, fs, o)
+            join lineage_dataset d on d.namespace = x.dn and d.name = x.dm
+            order by x.o
+            on conflict (run_uuid, direction, dataset_id, version)
+            do update set first_seen = least(io.first_seen, excluded.first_seen);
+            insert into lineage_job_io (job_id, direction, dataset_id)
+            select j.id, x.dir, d.id
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as x(jn, jm, dir, dn, dm, o)
+            join lineage_job j on j.namespace = x.jn and j.name = x.jm
+            join lineage_dataset d on d.namespace = x.dn and d.name = x.dm
+            order by x.o
+            on conflict do nothing;
+            insert into lineage_column_edge as e (output_dataset_id, output_field, input_dataset_id, input_field,
+                                                  transformation)
+            select od.id, x.ofl, ind.id, x.inf, x.tr
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality
+                 as x(odn, odm, ofl, idn, idm, inf, tr, o)
+            join lineage_dataset od on od.namespace = x.odn and od.name = x.odm
+            join lineage_dataset ind on ind.namespace = x.idn and ind.name = x.idm
+            order by x.o
+            on conflict (output_dataset_id, output_field, input_dataset_id, input_field)
+            do update set transformation = least(e.transformation, excluded.transformation);
+            insert into lineage_run_partition (run_uuid, dataset, partition_key)
+            select u, ds, pk from unnest(?::uuid[], ?::text[], ?::text[]) with ordinality as x(u, ds, pk, o)
+            order by o on conflict do nothing;
+            %7$s;
+            %8$s""".formatted(insertNodes("lineage_dataset", true), insertNodes("lineage_job", false),
+            "(excluded.state_rank, excluded.state_time, excluded.state_sha) > (r.state_rank, r.state_time, r.state_sha)",
+            pick("v", "facets", "facets"), pick("v", "facets", "facets_time"), pick("v", "facets", "facets_sha"),
+            updateNodes("lineage_dataset", true), updateNodes("lineage_job", false));
+
     void write(Connection c) throws SQLException {
-        if (!namespaces.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_namespace (name) select * from unnest(?::text[]) on conflict (name) do nothing""")) {
-                ps.setArray(1, texts(c, namespaces.keySet().stream().toList()));
-                ps.executeUpdate();
-            }
+        try (PreparedStatement ps = c.prepareStatement(WRITE)) {
+            Binder b = new Binder(c, ps);
+            b.texts(List.copyOf(namespaces.keySet()));
+            bindNodes(b, datasets);
+            bindNodes(b, jobs);
+
+            List<Run> rs = List.copyOf(runs.values());
+            b.array("uuid", List.copyOf(runs.keySet()));
+            b.texts(rs.stream().map(r -> r.job.namespace()).toList());
+            b.texts(rs.stream().map(r -> r.job.name()).toList());
+            b.texts(rs.stream().map(r -> r.state).toList());
+            b.array("integer", rs.stream().map(r -> r.rank).toList());
+            b.times(rs.stream().map(r -> r.stateTime).toList());
+            b.texts(rs.stream().map(r -> r.stateSha).toList());
+            b.times(rs.stream().map(r -> r.created).toList());
+            b.times(rs.stream().map(r -> r.updated).toList());
+            b.times(rs.stream().map(r -> r.started).toList());
+            b.times(rs.stream().map(r -> r.rank == 3 ? r.stateTime : null).toList());
+            b.times(rs.stream().map(r -> r.nominalStart).toList());
+            b.times(rs.stream().map(r -> r.nominalEnd).toList());
+            b.array("uuid", rs.stream().map(r -> r.parent).toList());
+
+            List<VersionKey> vk = List.copyOf(versions.keySet());
+            List<Version> vs = List.copyOf(versions.values());
+            b.texts(vk.stream().map(k -> k.dataset().namespace()).toList());
+            b.texts(vk.stream().map(k -> k.dataset().name()).toList());
+            b.texts(vk.stream().map(VersionKey::version).toList());
+            b.times(vs.stream().map(v -> v.created).toList());
+            b.array("uuid", vs.stream().map(v -> v.writer).toList());
+            b.times(vs.stream().map(v -> v.writerTime).toList());
+            b.texts(vs.stream().map(v -> v.facets.json).toList());
+            b.times(vs.stream().map(v -> v.facets.time).toList());
+            b.texts(vs.stream().map(v -> v.facets.sha).toList());
+
+            List<RunIo> io = List.copyOf(runIo.keySet());
+            b.array("uuid", io.stream().map(RunIo::run).toList());
+            b.texts(io.stream().map(RunIo::direction).toList());
+            b.texts(io.stream().map(k -> k.dataset().namespace()).toList());
+            b.texts(io.stream().map(k -> k.dataset().name()).toList());
+            b.texts(io.stream().map(RunIo::version).toList());
+            b.times(List.copyOf(runIo.values()));
+
+            b.texts(jobIo.stream().map(k -> k.job().namespace()).toList());
+            b.texts(jobIo.stream().map(k -> k.job().name()).toList());
+            b.texts(jobIo.stream().map(JobIo::direction).toList());
+            b.texts(jobIo.stream().map(k -> k.dataset().namespace()).toList());
+            b.texts(jobIo.stream().map(k -> k.dataset().name()).toList());
+
+            List<ColumnEdge> ce = List.copyOf(columnEdges.keySet());
+            b.texts(ce.stream().map(k -> k.output().namespace()).toList());
+            b.texts(ce.stream().map(k -> k.output().name()).toList());
+            b.texts(ce.stream().map(ColumnEdge::outputField).toList());
+            b.texts(ce.stream().map(k -> k.input().namespace()).toList());
+            b.texts(ce.stream().map(k -> k.input().name()).toList());
+            b.texts(ce.stream().map(ColumnEdge::inputField).toList());
+            b.texts(List.copyOf(columnEdges.values()));
+
+            b.array("uuid", partitions.stream().map(Partition::run).toList());
+            b.texts(partitions.stream().map(Partition::dataset).toList());
+            b.texts(partitions.stream().map(Partition::partitionKey).toList());
+
+            // last: what changed on shared dataset and job rows, so their row locks are held only until commit
+            bindNodes(b, datasets);
+            bindNodes(b, jobs);
+            ps.execute();
         }
-        Map<Key, Long> datasetIds = insertNodes(c, "lineage_dataset", datasets, true);
-        Map<Key, Long> jobIds = insertNodes(c, "lineage_job", jobs, false);
-        if (!runs.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_run as r (run_uuid, job_id, state, state_rank, state_time, state_sha, created_at,
-                                                  updated_at, started_at, ended_at, nominal_start, nominal_end, parent_run_uuid)
-                    select * from unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[], ?::text[],
-                                         ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
-                                         ?::timestamptz[], ?::timestamptz[], ?::uuid[])
-                    on conflict (run_uuid) do update set
-                        state = case when %1$s then excluded.state else r.state end,
-                        ended_at = case when %1$s then excluded.ended_at else r.ended_at end,
-                        state_time = case when %1$s then excluded.state_time else r.state_time end,
-                        state_sha = case when %1$s then excluded.state_sha else r.state_sha end,
-                        state_rank = greatest(r.state_rank, excluded.state_rank),
-                        created_at = least(r.created_at, excluded.created_at),
-                        updated_at = greatest(r.updated_at, excluded.updated_at),
-                        started_at = least(r.started_at, excluded.started_at),
-                        nominal_start = least(r.nominal_start, excluded.nominal_start),
-                        nominal_end = least(r.nominal_end, excluded.nominal_end),
-                        parent_run_uuid = coalesce(r.parent_run_uuid, excluded.parent_run_uuid)"""
-                    .formatted("(excluded.state_rank, excluded.state_time, excluded.state_sha) "
-                            + "> (r.state_rank, r.state_time, r.state_sha)"))) {
-                List<Run> rs = List.copyOf(runs.values());
-                ps.setArray(1, c.createArrayOf("uuid", runs.keySet().toArray()));
-                ps.setArray(2, c.createArrayOf("bigint", rs.stream().map(r -> jobIds.get(r.job)).toArray()));
-                ps.setArray(3, texts(c, rs.stream().map(r -> r.state).toList()));
-                ps.setArray(4, c.createArrayOf("integer", rs.stream().map(r -> r.rank).toArray()));
-                ps.setArray(5, times(c, rs.stream().map(r -> r.stateTime).toList()));
-                ps.setArray(6, texts(c, rs.stream().map(r -> r.stateSha).toList()));
-                ps.setArray(7, times(c, rs.stream().map(r -> r.created).toList()));
-                ps.setArray(8, times(c, rs.stream().map(r -> r.updated).toList()));
-                ps.setArray(9, times(c, rs.stream().map(r -> r.started).toList()));
-                ps.setArray(10, times(c, rs.stream().map(r -> r.rank == 3 ? r.stateTime : null).toList()));
-                ps.setArray(11, times(c, rs.stream().map(r -> r.nominalStart).toList()));
-                ps.setArray(12, times(c, rs.stream().map(r -> r.nominalEnd).toList()));
-                ps.setArray(13, c.createArrayOf("uuid", rs.stream().map(r -> r.parent).toArray()));
-                ps.executeUpdate();
-            }
-        }
-        if (!versions.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_dataset_version as v (dataset_id, version, created_at, created_by_run, writer_time,
-                                                              facets, facets_time, facets_sha)
-                    select d, ver, ca, w, wt, coalesce(f::jsonb, '{}'), ft, fs
-                    from unnest(?::bigint[], ?::text[], ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::text[],
-                                ?::timestamptz[], ?::text[]) as x(d, ver, ca, w, wt, f, ft, fs)
-                    on conflict (dataset_id, version) do update set
-                        created_at = least(v.created_at, excluded.created_at),
-                        created_by_run = case when excluded.created_by_run is not null and (v.created_by_run is null
-                                or (excluded.writer_time, excluded.created_by_run::text) < (v.writer_time, v.created_by_run::text))
-                            then excluded.created_by_run else v.created_by_run end,
-                        writer_time = case when excluded.created_by_run is not null and (v.created_by_run is null
-                                or (excluded.writer_time, excluded.created_by_run::text) < (v.writer_time, v.created_by_run::text))
-                            then excluded.writer_time else v.writer_time end,
-                        facets = %s, facets_time = %s, facets_sha = %s""".formatted(pick("v", "facets", "facets"),
-                    pick("v", "facets", "facets_time"), pick("v", "facets", "facets_sha")))) {
-                List<VersionKey> keys = List.copyOf(versions.keySet());
-                List<Version> vs = List.copyOf(versions.values());
-                ps.setArray(1, c.createArrayOf("bigint", keys.stream().map(k -> datasetIds.get(k.dataset())).toArray()));
-                ps.setArray(2, texts(c, keys.stream().map(VersionKey::version).toList()));
-                ps.setArray(3, times(c, vs.stream().map(v -> v.created).toList()));
-                ps.setArray(4, c.createArrayOf("uuid", vs.stream().map(v -> v.writer).toArray()));
-                ps.setArray(5, times(c, vs.stream().map(v -> v.writerTime).toList()));
-                ps.setArray(6, texts(c, vs.stream().map(v -> v.facets.json).toList()));
-                ps.setArray(7, times(c, vs.stream().map(v -> v.facets.time).toList()));
-                ps.setArray(8, texts(c, vs.stream().map(v -> v.facets.sha).toList()));
-                ps.executeUpdate();
-            }
-        }
-        if (!runIo.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_run_io as io (run_uuid, direction, dataset_id, version, first_seen)
-                    select * from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::timestamptz[])
-                    on conflict (run_uuid, direction, dataset_id, version)
-                    do update set first_seen = least(io.first_seen, excluded.first_seen)""")) {
-                List<RunIo> keys = List.copyOf(runIo.keySet());
-                ps.setArray(1, c.createArrayOf("uuid", keys.stream().map(RunIo::run).toArray()));
-                ps.setArray(2, texts(c, keys.stream().map(RunIo::direction).toList()));
-                ps.setArray(3, c.createArrayOf("bigint", keys.stream().map(k -> datasetIds.get(k.dataset())).toArray()));
-                ps.setArray(4, texts(c, keys.stream().map(RunIo::version).toList()));
-                ps.setArray(5, times(c, List.copyOf(runIo.values())));
-                ps.executeUpdate();
-            }
-        }
-        if (!jobIo.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_job_io (job_id, direction, dataset_id)
-                    select * from unnest(?::bigint[], ?::text[], ?::bigint[]) on conflict do nothing""")) {
-                ps.setArray(1, c.createArrayOf("bigint", jobIo.stream().map(k -> jobIds.get(k.job())).toArray()));
-                ps.setArray(2, texts(c, jobIo.stream().map(JobIo::direction).toList()));
-                ps.setArray(3, c.createArrayOf("bigint", jobIo.stream().map(k -> datasetIds.get(k.dataset())).toArray()));
-                ps.executeUpdate();
-            }
-        }
-        if (!columnEdges.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_column_edge as e (output_dataset_id, output_field, input_dataset_id, input_field,
-                                                          transformation)
-                    select * from unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-                    on conflict (output_dataset_id, output_field, input_dataset_id, input_field)
-                    do update set transformation = least(e.transformation, excluded.transformation)""")) {
-                List<ColumnEdge> keys = List.copyOf(columnEdges.keySet());
-                ps.setArray(1, c.createArrayOf("bigint", keys.stream().map(k -> datasetIds.get(k.output())).toArray()));
-                ps.setArray(2, texts(c, keys.stream().map(ColumnEdge::outputField).toList()));
-                ps.setArray(3, c.createArrayOf("bigint", keys.stream().map(k -> datasetIds.get(k.input())).toArray()));
-                ps.setArray(4, texts(c, keys.stream().map(ColumnEdge::inputField).toList()));
-                ps.setArray(5, texts(c, List.copyOf(columnEdges.values())));
-                ps.executeUpdate();
-            }
-        }
-        if (!partitions.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into lineage_run_partition (run_uuid, dataset, partition_key)
-                    select * from unnest(?::uuid[], ?::text[], ?::text[]) on conflict do nothing""")) {
-                ps.setArray(1, c.createArrayOf("uuid", partitions.stream().map(Partition::run).toArray()));
-                ps.setArray(2, texts(c, partitions.stream().map(Partition::dataset).toList()));
-                ps.setArray(3, texts(c, partitions.stream().map(Partition::partitionKey).toList()));
-                ps.executeUpdate();
-            }
-        }
-        // last: what changed on shared dataset and job rows, so their row locks are held only until commit
-        updateNodes(c, "lineage_dataset", datasets, true);
-        updateNodes(c, "lineage_job", jobs, false);
     }
 
-    /** Inserts the nodes not there yet (no lock on existing rows) and returns every node's id. */
-    private Map<Key, Long> insertNodes(Connection c, String table, TreeMap<Key, Node> nodes, boolean withFields)
-            throws SQLException {
-        Map<Key, Long> ids = new HashMap<>();
-        if (nodes.isEmpty()) {
-            return ids;
+    /** Binds the statement's parameters in order. */
+    private static final class Binder {
+        private final Connection c;
+        private final PreparedStatement ps;
+        private int next = 1;
+
+        Binder(Connection c, PreparedStatement ps) {
+            this.c = c;
+            this.ps = ps;
         }
+
+        void texts(List<String> values) throws SQLException {
+            array("text", values);
+        }
+
+        void times(List<Instant> values) throws SQLException {
+            // as ISO text, cast to timestamptz by the statement: exact, and independent of the JVM's zone
+            texts(values.stream().map(t -> t == null ? null : t.toString()).toList());
+        }
+
+        void array(String type, List<?> values) throws SQLException {
+            ps.setArray(next++, c.createArrayOf(type, values.toArray()));
+        }
+    }
+
+    /** Inserts the nodes not there yet (no lock on existing rows). */
+    private static String insertNodes(String table, boolean withFields) {
         String fieldsColumns = withFields ? ", fields, fields_time, fields_sha" : "";
         String fieldsValues = withFields ? ", fl::jsonb, flt, fls" : "";
-        try (PreparedStatement ps = c.prepareStatement("""
+        return """
                 insert into %1$s (namespace, name, created_at, updated_at, facets, facets_time, facets_sha%2$s)
                 select n, m, ca, ua, coalesce(f::jsonb, '{}'), ft, fs%3$s
-                from unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::timestamptz[],
-                            ?::text[], ?::text[], ?::timestamptz[], ?::text[]) as x(n, m, ca, ua, f, ft, fs, fl, flt, fls)
-                on conflict (namespace, name) do nothing""".formatted(table, fieldsColumns, fieldsValues))) {
-            bindNodes(c, ps, nodes);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                select t.id, t.namespace, t.name from %s t join unnest(?::text[], ?::text[]) as x(n, m)
-                  on t.namespace = x.n and t.name = x.m""".formatted(table))) {
-            ps.setArray(1, texts(c, nodes.keySet().stream().map(Key::namespace).toList()));
-            ps.setArray(2, texts(c, nodes.keySet().stream().map(Key::name).toList()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.put(new Key(rs.getString(2), rs.getString(3)), rs.getLong(1));
-                }
-            }
-        }
-        return ids;
+                from %4$s
+                order by o
+                on conflict (namespace, name) do nothing""".formatted(table, fieldsColumns, fieldsValues, NODE_ARRAYS);
     }
 
     /** Widens first/last times and takes newer facets and fields, touching only rows that change. */
-    private void updateNodes(Connection c, String table, TreeMap<Key, Node> nodes, boolean withFields)
-            throws SQLException {
-        if (nodes.isEmpty()) {
-            return;
-        }
+    private static String updateNodes(String table, boolean withFields) {
         String fieldsSet = withFields ? ", fields = %s, fields_time = %s, fields_sha = %s".formatted(
                 pickFrom("fields", "fields"), pickFrom("fields", "fields_time"), pickFrom("fields", "fields_sha")) : "";
         String fieldsChanged = withFields ? " or " + newerFrom("fields") : "";
-        try (PreparedStatement ps = c.prepareStatement("""
+        return """
                 update %1$s t set created_at = least(t.created_at, x.created_at),
                     updated_at = greatest(t.updated_at, x.updated_at),
                     facets = %2$s, facets_time = %3$s, facets_sha = %4$s%5$s
                 from (select n, m, ca as created_at, ua as updated_at, f::jsonb as facets, ft as facets_time,
                              fs as facets_sha, fl::jsonb as fields, flt as fields_time, fls as fields_sha
-                      from unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::timestamptz[],
-                                  ?::text[], ?::text[], ?::timestamptz[], ?::text[]) as u(n, m, ca, ua, f, ft, fs, fl, flt, fls)
-                     ) x
+                      from %8$s) x
                 where t.namespace = x.n and t.name = x.m
                   and (x.created_at < t.created_at or x.updated_at > t.updated_at or %6$s%7$s)""".formatted(table,
                 pickFrom("facets", "facets"), pickFrom("facets", "facets_time"), pickFrom("facets", "facets_sha"),
-                fieldsSet, newerFrom("facets"), fieldsChanged))) {
-            bindNodes(c, ps, nodes);
-            ps.executeUpdate();
-        }
+                fieldsSet, newerFrom("facets"), fieldsChanged, NODE_ARRAYS);
     }
 
     private static String newerFrom(String prefix) {
@@ -519,27 +535,18 @@ final class LineageProjection {
         return "case when " + newerFrom(prefix) + " then x." + column + " else t." + column + " end";
     }
 
-    private void bindNodes(Connection c, PreparedStatement ps, TreeMap<Key, Node> nodes) throws SQLException {
+    private static void bindNodes(Binder b, TreeMap<Key, Node> nodes) throws SQLException {
         List<Key> keys = List.copyOf(nodes.keySet());
         List<Node> ns = List.copyOf(nodes.values());
-        ps.setArray(1, texts(c, keys.stream().map(Key::namespace).toList()));
-        ps.setArray(2, texts(c, keys.stream().map(Key::name).toList()));
-        ps.setArray(3, times(c, ns.stream().map(n -> n.created).toList()));
-        ps.setArray(4, times(c, ns.stream().map(n -> n.updated).toList()));
-        ps.setArray(5, texts(c, ns.stream().map(n -> n.facets.json).toList()));
-        ps.setArray(6, times(c, ns.stream().map(n -> n.facets.time).toList()));
-        ps.setArray(7, texts(c, ns.stream().map(n -> n.facets.sha).toList()));
-        ps.setArray(8, texts(c, ns.stream().map(n -> n.fields.json).toList()));
-        ps.setArray(9, times(c, ns.stream().map(n -> n.fields.time).toList()));
-        ps.setArray(10, texts(c, ns.stream().map(n -> n.fields.sha).toList()));
-    }
-
-    private static Array texts(Connection c, List<String> values) throws SQLException {
-        return c.createArrayOf("text", values.toArray());
-    }
-
-    private static Array times(Connection c, List<Instant> values) throws SQLException {
-        // as ISO text, cast to timestamptz by the statement: exact, and independent of the JVM's zone
-        return c.createArrayOf("text", values.stream().map(t -> t == null ? null : t.toString()).toArray());
+        b.texts(keys.stream().map(Key::namespace).toList());
+        b.texts(keys.stream().map(Key::name).toList());
+        b.times(ns.stream().map(n -> n.created).toList());
+        b.times(ns.stream().map(n -> n.updated).toList());
+        b.texts(ns.stream().map(n -> n.facets.json).toList());
+        b.times(ns.stream().map(n -> n.facets.time).toList());
+        b.texts(ns.stream().map(n -> n.facets.sha).toList());
+        b.texts(ns.stream().map(n -> n.fields.json).toList());
+        b.times(ns.stream().map(n -> n.fields.time).toList());
+        b.texts(ns.stream().map(n -> n.fields.sha).toList());
     }
 }

@@ -28,6 +28,7 @@ public class MarquezResource {
     @GET
     public Map<String, Object> namespaces(@QueryParam("limit") @DefaultValue("100") int limit,
                                           @QueryParam("offset") @DefaultValue("0") int offset) {
+        page(limit, offset);
         return views.namespaces(limit, offset);
     }
 
@@ -42,6 +43,7 @@ public class MarquezResource {
     public Map<String, Object> datasets(@PathParam("namespace") String namespace,
                                         @QueryParam("limit") @DefaultValue("100") int limit,
                                         @QueryParam("offset") @DefaultValue("0") int offset) {
+        page(limit, offset);
         return views.datasets(namespace, limit, offset);
     }
 
@@ -56,6 +58,7 @@ public class MarquezResource {
     public Map<String, Object> versions(@PathParam("namespace") String namespace, @PathParam("dataset") String dataset,
                                         @QueryParam("limit") @DefaultValue("100") int limit,
                                         @QueryParam("offset") @DefaultValue("0") int offset) {
+        page(limit, offset);
         return views.datasetVersions(namespace, dataset, limit, offset);
     }
 
@@ -64,6 +67,7 @@ public class MarquezResource {
     public Map<String, Object> jobs(@PathParam("namespace") String namespace,
                                     @QueryParam("limit") @DefaultValue("100") int limit,
                                     @QueryParam("offset") @DefaultValue("0") int offset) {
+        page(limit, offset);
         return views.jobs(namespace, limit, offset);
     }
 
@@ -78,6 +82,19 @@ public class MarquezResource {
     public Map<String, Object> runs(@PathParam("namespace") String namespace, @PathParam("job") String job,
                                     @QueryParam("limit") @DefaultValue("100") int limit,
                                     @QueryParam("offset") @DefaultValue("0") int offset) {
+        page(limit, offset);
         return views.jobRuns(namespace, job, limit, offset);
     }
+
+    /** Page-size cap of every listing here: a clear 400 instead of a huge or negative page. */
+    static void page(int limit, int offset) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", not " + limit);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, not " + offset);
+        }
+    }
+
+    static final int MAX_LIMIT = 1000;
 }

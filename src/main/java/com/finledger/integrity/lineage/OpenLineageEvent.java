@@ -1,8 +1,12 @@
 package com.finledger.integrity.lineage;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.finledger.integrity.platform.Sha256;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -12,11 +16,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -26,7 +30,8 @@ import java.util.UUID;
  * its content hash identifies a redelivery.
  */
 public record OpenLineageEvent(Kind kind, String eventType, Instant eventTime, UUID runId, String jobNamespace,
-                               String jobName, String producer, JsonNode json, String canonical, String sha256) {
+                               String jobName, String producer, JsonNode json, String canonical, String sha256,
+                               int sizeBytes) {
 
     public enum Kind { RUN, DATASET, JOB }
 
@@ -116,9 +121,10 @@ public record OpenLineageEvent(Kind kind, String eventType, Instant eventTime, U
             return new Read(null, problems);
         }
         String canonical = canonical(json);
-        String sha = Sha256.hex(canonical.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
         return new Read(new OpenLineageEvent(kind, type, time, runId, text(json.at("/job/namespace")),
-                text(json.at("/job/name")), json.get("producer").asText(), json, canonical, sha), List.of());
+                text(json.at("/job/name")), json.get("producer").asText(), json, canonical, Sha256.hex(bytes),
+                bytes.length), List.of());
     }
 
     /**
@@ -300,40 +306,57 @@ public record OpenLineageEvent(Kind kind, String eventType, Instant eventTime, U
     /**
      * Canonical JSON: object members sorted by name at every level, no insignificant white space,
      * numbers and strings as Jackson writes them. Two deliveries of one event hash alike however
-     * their producer ordered or spaced the members.
+     * their producer ordered or spaced the members. Written in one pass by one character generator,
+     * as {@code toString()} writes (a UTF-8 byte generator would escape characters outside the BMP as
+     * surrogate pairs): the text the earlier member-by-member form gave, so stored contents keep their
+     * hashes.
      */
     static String canonical(JsonNode json) {
-        StringBuilder out = new StringBuilder();
-        write(json, out);
+        StringWriter out = new StringWriter(4096);
+        try (JsonGenerator g = CANONICAL.createGenerator(out)) {
+            write(json, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write canonical JSON", e);
+        }
         return out.toString();
     }
 
-    private static void write(JsonNode n, StringBuilder out) {
-        if (n.isObject()) {
-            TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            ((ObjectNode) n).fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
-                if (!first) {
-                    out.append(',');
+    private static final JsonFactory CANONICAL = JsonFactory.builder().build();
+
+    /** The canonical JSON as UTF-8: the bytes that are hashed and stored. */
+    static byte[] canonicalBytes(JsonNode json) {
+        return canonical(json).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonNode n, JsonGenerator g) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                String[] names = new String[n.size()];
+                int i = 0;
+                for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                    names[i++] = it.next();
                 }
-                first = false;
-                out.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()).toString()).append(':');
-                write(e.getValue(), out);
-            }
-            out.append('}');
-        } else if (n.isArray()) {
-            out.append('[');
-            for (int i = 0; i < n.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
+                Arrays.sort(names);
+                g.writeStartObject();
+                for (String name : names) {
+                    g.writeFieldName(name);
+                    write(n.get(name), g);
                 }
-                write(n.get(i), out);
+                g.writeEndObject();
             }
-            out.append(']');
-        } else {
-            out.append(n.toString());
+            case ARRAY -> {
+                g.writeStartArray();
+                for (int i = 0; i < n.size(); i++) {
+                    write(n.get(i), g);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NULL -> g.writeNull();
+            // as the node writes itself (what its toString() wrote): int, long, big, float, double, decimal
+            case NUMBER -> ((com.fasterxml.jackson.databind.node.NumericNode) n).serialize(g, null);
+            default -> g.writeRawValue(n.toString());
         }
     }
 

@@ -40,7 +40,16 @@ public record MatchRule(String name, String description, String owner, Cadence c
                        boolean referenceIsUnique, String amount, boolean amountDecimal, int minorUnits,
                        Optional<String> fee, String currency, String at, String businessDate,
                        Map<String, String> where, Optional<Attribute> processor, Optional<Attribute> partner,
-                       List<String> pciColumns) {
+                       List<String> pciColumns, Optional<BelongsTo> belongsTo) {
+
+        public Side(String name, String dataset, String schema, String table, String id, String reference,
+                    boolean referenceIsUnique, String amount, boolean amountDecimal, int minorUnits,
+                    Optional<String> fee, String currency, String at, String businessDate,
+                    Map<String, String> where, Optional<Attribute> processor, Optional<Attribute> partner,
+                    List<String> pciColumns) {
+            this(name, dataset, schema, table, id, reference, referenceIsUnique, amount, amountDecimal, minorUnits, fee,
+                    currency, at, businessDate, where, processor, partner, pciColumns, Optional.empty());
+        }
 
         /** The amount in exact minor units as SQL. */
         public String amountMinorSql(String alias) {
@@ -51,6 +60,13 @@ public record MatchRule(String name, String description, String owner, Cadence c
             // exact for amounts with at most minorUnits decimals; a cast to bigint rounds anything finer
             return "cast(" + column + " * " + BigDecimal.TEN.pow(minorUnits).toPlainString() + " as bigint)";
         }
+    }
+
+    /**
+     * The side holds only records whose {@code column} names a record of another dataset that passes
+     * {@code where} (a refund of a payment captured through Alpha): a semi-join, so the side keeps its grain.
+     */
+    public record BelongsTo(String schema, String table, String column, String toColumn, Map<String, String> where) {
     }
 
     /** A value a break carries for filtering (processor, partner): a column of the side or a fixed text. */

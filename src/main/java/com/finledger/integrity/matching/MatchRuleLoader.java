@@ -44,7 +44,8 @@ public final class MatchRuleLoader {
     private static final Set<String> FILE_KEYS = Set.of("match", "description", "owner", "cadence", "sla", "severity",
             "high_severity_from_minor", "left", "right", "unmatched", "tolerance", "fx", "strategies");
     private static final Set<String> SIDE_KEYS = Set.of("name", "dataset", "reference", "amount", "fee", "currency",
-            "at", "where", "processor", "partner", "minor_units");
+            "at", "where", "processor", "partner", "minor_units", "belongs_to");
+    private static final Set<String> BELONGS_KEYS = Set.of("dataset", "column", "to", "where");
     private static final Set<String> TOLERANCE_KEYS = Set.of("amount_minor", "percent", "window");
     private static final Set<String> FX_KEYS = Set.of("tolerance_percent", "rates");
     private static final Set<String> UNMATCHED_KEYS = Set.of("left", "right");
@@ -190,6 +191,8 @@ public final class MatchRuleLoader {
                 where.put(column, text);
             });
         }
+        Optional<MatchRule.BelongsTo> belongsTo = m.containsKey("belongs_to")
+                ? belongsTo(doc, m.get("belongs_to"), d) : Optional.empty();
         Optional<Attribute> processor = attribute(doc, m, "processor", d);
         Optional<Attribute> partner = attribute(doc, m, "partner", d);
         int minorUnits = m.containsKey("minor_units") ? (int) wholeNumber(doc, m.get("minor_units"), "minor_units") : 2;
@@ -203,7 +206,39 @@ public final class MatchRuleLoader {
         List<String> pci = d.pciColumns().stream().map(c -> c.name()).toList();
         return new Side(name, d.name(), "staging", d.name(), d.primaryKey().get(0), reference,
                 d.primaryKey().equals(List.of(reference)), amount, decimal, minorUnits, fee, currency, at,
-                d.businessDate(), Map.copyOf(where), processor, partner, pci);
+                d.businessDate(), Map.copyOf(where), processor, partner, pci, belongsTo);
+    }
+
+    /** {@code belongs_to: {dataset, column, to, where}}: every column checked against its dataset's contract. */
+    private Optional<MatchRule.BelongsTo> belongsTo(YamlDocument doc, Node node, Dataset d) {
+        int before = errors.size();
+        Map<String, Node> b = doc.mapping(node, "belongs_to", BELONGS_KEYS);
+        String otherName = doc.text(b, node, "dataset", "belongs_to");
+        Optional<Dataset> other = catalog.datasets().filter(o -> o.name().equals(otherName)).findFirst();
+        if (other.isEmpty()) {
+            if (!otherName.isEmpty()) {
+                doc.error(b.get("dataset"), "dataset '" + otherName + "' is not a source dataset of the catalog");
+            }
+            return Optional.empty();
+        }
+        String column = column(doc, b, node, "column", d, true).orElse("");
+        String to = column(doc, b, node, "to", other.get(), true).orElse("");
+        Map<String, String> where = new TreeMap<>();
+        if (b.containsKey("where")) {
+            Map<String, Node> w = doc.mapping(b.get("where"), "where", other.get().columns().stream().map(c -> c.name())
+                    .collect(java.util.stream.Collectors.toSet()));
+            w.forEach((c, value) -> {
+                String text = value instanceof ScalarNode sc ? sc.getValue() : "";
+                if (!LITERAL.matcher(text).matches()) {
+                    doc.error(value, "'where' values are plain texts (letters, digits, '_', '.', '-'), not '" + text + "'");
+                }
+                where.put(c, text);
+            });
+        }
+        if (errors.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new MatchRule.BelongsTo("staging", other.get().name(), column, to, Map.copyOf(where)));
     }
 
     private Optional<String> column(YamlDocument doc, Map<String, Node> m, Node owner, String key, Dataset d,

@@ -1,113 +1,91 @@
 package com.finledger.integrity.matching;
 
-import com.finledger.integrity.audit.AuditLog;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.platform.ConfigTree;
-import com.finledger.integrity.platform.Sha256;
+import com.finledger.integrity.rules.ReviewedRuleSet;
+import com.finledger.integrity.rules.RuleSetStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * The active match rules ({@code rules/matching/}). A reload that finds any problem keeps the previous
- * valid set and reports the problems as {@code file:line}; an accepted change is audited with the set's hash.
+ * The active match rules ({@code rules/matching/}), kept like the data-quality rules as a
+ * {@link ReviewedRuleSet}: a reload that finds any problem keeps the previous valid set and reports the
+ * problems as {@code file:line}; every accepted set is stored and audited with its hash, so a restart on a
+ * broken folder still runs the last valid set.
  */
 @ApplicationScoped
 public class MatchRuleService {
-
-    private static final Logger LOG = Logger.getLogger(MatchRuleService.class);
 
     @Inject
     CatalogService catalogService;
 
     @Inject
-    AuditLog auditLog;
+    RuleSetStore store;
 
     @ConfigProperty(name = "finledger.rules.dir")
     Optional<String> directory;
 
-    private volatile List<MatchRule> active = List.of();
-    private volatile String activeHash = "";
-    private volatile List<String> lastErrors = List.of();
+    private ReviewedRuleSet<MatchRule> set;
 
     public record ReloadResult(boolean accepted, int rules, String contentHash, List<String> errors) {
     }
 
     void onStart(@Observes @Priority(25) StartupEvent event) {
-        reload("system:startup");
+        start(folder());
     }
 
     public synchronized ReloadResult reload(String actor) {
-        Path dir = ConfigTree.resolve(directory, "rules").resolve("matching");
-        return reload(dir, actor);
+        return reload(folder(), actor);
     }
 
     /** Reads a match rules folder; only a set without problems replaces the active one. */
     public synchronized ReloadResult reload(Path dir, String actor) {
-        MatchRuleLoader.Result result = MatchRuleLoader.load(dir, catalogService.catalog());
-        if (!result.errors().isEmpty()) {
-            lastErrors = result.errors();
-            LOG.errorf("match rules rejected, the previous set stays active:%n  %s", String.join("\n  ", result.errors()));
-            return new ReloadResult(false, active.size(), activeHash, result.errors());
-        }
-        String hash = hash(dir);
-        lastErrors = List.of();
-        if (!hash.equals(activeHash)) {
-            auditLog.append(actor, "match_rules.activated", "match_rule_set", hash, null,
-                    Map.of("rules", result.rules().stream().map(MatchRule::name).toList()));
-        }
-        active = result.rules();
-        activeHash = hash;
-        return new ReloadResult(true, active.size(), hash, List.of());
+        return result(set().reload(dir, actor));
+    }
+
+    /** What a start of the application does: the folder's set, or the last stored valid one if the folder is broken. */
+    synchronized ReloadResult start(Path dir) {
+        return result(set().start(dir, "system:startup"));
     }
 
     public List<MatchRule> rules() {
-        return active;
+        return set().rules();
     }
 
     public Optional<MatchRule> rule(String name) {
-        return active.stream().filter(r -> r.name().equals(name)).findFirst();
+        return rules().stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
     public String activeHash() {
-        return activeHash;
+        return set().activeHash();
     }
 
     public List<String> lastErrors() {
-        return lastErrors;
+        return set().lastErrors();
     }
 
-    private static String hash(Path dir) {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                files.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    Path folder() {
+        return ConfigTree.resolve(directory, "rules").resolve("matching");
+    }
+
+    private static ReloadResult result(ReviewedRuleSet.ReloadResult r) {
+        return new ReloadResult(r.accepted(), r.rules(), r.contentHash(), r.errors());
+    }
+
+    private synchronized ReviewedRuleSet<MatchRule> set() {
+        if (set == null) {
+            set = new ReviewedRuleSet<>(RuleSetStore.Kind.MATCHING, folder -> {
+                MatchRuleLoader.Result result = MatchRuleLoader.load(folder, catalogService.catalog());
+                return new ReviewedRuleSet.Loaded<>(result.rules(), result.errors());
+            }, store);
         }
-        MessageDigest sha = Sha256.digest();
-        files.forEach((name, content) -> {
-            sha.update(name.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(content.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-        });
-        return Sha256.hex(sha);
+        return set;
     }
 }

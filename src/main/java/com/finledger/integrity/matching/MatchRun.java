@@ -70,6 +70,10 @@ public class MatchRun extends PanacheEntityBase {
     @Column(name = "lag_objective_seconds")
     public int lagObjectiveSeconds = 600;
 
+    /** Where the lag is measured from: {@code source_commit} (the sources' own change times) or {@code record_time}. */
+    @Column(name = "lag_basis")
+    public String lagBasis;
+
     @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.JSON)
     public String summary;
 

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs match rules over a scope: a versioned, audited {@link MatchRun} per rule, the matching itself
  * in the warehouse ({@link MatchEngine}), then the breaks made to agree with what the run found. The
- * run records its end-to-end lag (a source record's time to its break being visible) against the
+ * run records its end-to-end lag (the source change behind a new break, at the source's own commit, API or
+ * file-arrival time, to the break being visible) against the
  * 10-minute objective of operational reconciliation.
  */
 @ApplicationScoped
@@ -50,6 +51,9 @@ public class MatchRunService {
 
     @Inject
     Clock clock;
+
+    @Inject
+    com.finledger.integrity.catalog.CatalogService catalogService;
 
     /** Every active rule of the scope's cadence over the scope. */
     public List<MatchRun> run(MatchScope scope, String actor) {
@@ -87,20 +91,23 @@ public class MatchRunService {
             return r;
         });
         MatchEngine.Result result;
+        Map<String, Instant> sourceChangedAt;
         try {
             result = new MatchEngine(warehouse).run(rule, scope, run.id);
+            sourceChangedAt = new SourceChangeTimes(warehouse, catalogService.catalog()).of(rule, result.residue());
         } catch (RuntimeException e) {
             fail(run.id, rule, scope, actor, e);
             throw e;
         }
-        return QuarkusTransaction.requiringNew().call(() -> finish(run.id, rule, scope, result, actor));
+        return QuarkusTransaction.requiringNew().call(() -> finish(run.id, rule, scope, result, sourceChangedAt, actor));
     }
 
-    private MatchRun finish(long runId, MatchRule rule, MatchScope scope, MatchEngine.Result result, String actor) {
+    private MatchRun finish(long runId, MatchRule rule, MatchScope scope, MatchEngine.Result result,
+                            Map<String, Instant> sourceChangedAt, String actor) {
         MatchRun run = MatchRun.findById(runId);
         lockRule(rule.name());
         Instant now = clock.instant();
-        BreakService.SyncResult sync = breaks.sync(run, rule, scope, result, now);
+        BreakService.SyncResult sync = breaks.sync(run, rule, scope, result, sourceChangedAt, now);
         run.state = MatchRun.State.SUCCEEDED;
         run.finishedAt = now;
         run.leftRecords = result.leftRecords();
@@ -111,6 +118,7 @@ public class MatchRunService {
         run.breaksClosed = sync.closed().size();
         run.newestSourceAt = result.newestSourceAt();
         run.lagSeconds = sync.maxLagSeconds();
+        run.lagBasis = sync.maxLagSeconds() == null ? null : sync.lagFromSourceCommit() ? "source_commit" : "record_time";
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("strategies", result.summary());
         summary.put("opened", sync.opened());
@@ -130,6 +138,8 @@ public class MatchRunService {
         details.put("matched_left", run.matchedLeft);
         details.put("breaks_found", run.breaksFound);
         details.put("lag_seconds", run.lagSeconds);
+        details.put("lag_basis", run.lagBasis);
+        details.put("lag_objective_seconds", run.lagObjectiveSeconds);
         audit(actor, "match_run.completed", run, details);
         LOG.infof("match %s %s v%d: %d/%d left matched, %d breaks (%d opened, %d closed)", rule.name(), scope.key(),
                 run.version, run.matchedLeft, run.leftRecords, run.breaksFound, run.breaksOpened, run.breaksClosed);

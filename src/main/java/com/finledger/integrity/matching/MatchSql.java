@@ -104,6 +104,7 @@ public final class MatchSql {
         for (Map.Entry<String, String> w : new TreeMap<>(side.where()).entrySet()) {
             sql.append("t.").append(w.getKey()).append(" = ").append(literal(w.getValue())).append(" and ");
         }
+        belongsTo(side, sql);
         if (scope.cadence() == Cadence.BUSINESS_DATE) {
             sql.append("t.").append(side.businessDate()).append(" = ?");
         } else {
@@ -272,6 +273,7 @@ public final class MatchSql {
         for (Map.Entry<String, String> w : new TreeMap<>(side.where()).entrySet()) {
             sql.append("t.").append(w.getKey()).append(" = ").append(literal(w.getValue())).append(" and ");
         }
+        belongsTo(side, sql);
         if (scope.cadence() == Cadence.BUSINESS_DATE) {
             sql.append("t.").append(side.businessDate()).append(" between ? and ?\n");
         } else {
@@ -282,6 +284,18 @@ public final class MatchSql {
             sql.append("        group by t.").append(side.reference()).append('\n');
         }
         return sql.toString();
+    }
+
+    /** The semi-join of a side that holds only records belonging to a selected record of another dataset. */
+    private static void belongsTo(Side side, StringBuilder sql) {
+        side.belongsTo().ifPresent(b -> {
+            sql.append("exists (select 1 from ").append(b.schema()).append('.').append(b.table()).append(" b where b.")
+                    .append(b.toColumn()).append(" = t.").append(b.column());
+            for (Map.Entry<String, String> w : new TreeMap<>(b.where()).entrySet()) {
+                sql.append(" and b.").append(w.getKey()).append(" = ").append(literal(w.getValue()));
+            }
+            sql.append(") and ");
+        });
     }
 
     /** A column's value for a group: its least; a fixed text or null needs no aggregate. */

@@ -2,6 +2,7 @@ package com.finledger.integrity.overview;
 
 import com.finledger.integrity.approvals.ApprovalsInbox;
 import com.finledger.integrity.breaks.BreakCase;
+import com.finledger.integrity.operations.SloService;
 import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.readiness.ReadinessResource;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,6 +32,9 @@ public class StatusSummary {
     @Inject
     Clock clock;
 
+    @Inject
+    SloService slo;
+
     /** A blocked business-date partition, the first (most severe) reason and how many more there are. */
     public record Blocked(String dataset, String partition, String firstReason, int moreReasons) {
 
@@ -56,7 +60,38 @@ public class StatusSummary {
     }
 
     public record Status(long blockedCount, List<Blocked> blocked, long blockedWindows, List<FileIssue> files,
-                         long approvalsForMe, long assignedToMe, long overdueMine, String user) {
+                         long approvalsForMe, long assignedToMe, long overdueMine, String user, Freshness freshness) {
+    }
+
+    /** Lag against the catalog's freshness objective: how many dataset layers are past it, and the worst one. */
+    public record Freshness(long measured, long breached, SloService.Measurement worst) {
+
+        public String worstLag() {
+            return worst == null ? "" : words(worst.lag());
+        }
+
+        public String worstTarget() {
+            return worst == null ? "" : words(worst.target());
+        }
+
+        static String words(java.time.Duration d) {
+            long minutes = d.toMinutes();
+            if (minutes < 60) {
+                return minutes + " min";
+            }
+            if (minutes < 48 * 60) {
+                return (minutes / 60) + " h " + (minutes % 60) + " min";
+            }
+            return (minutes / (24 * 60)) + " days";
+        }
+    }
+
+    Freshness freshness(Instant now) {
+        List<SloService.Measurement> measured = slo.measure(now);
+        // worst relative to its own objective: 3 h behind a 2 h objective is worse than 15 min behind 10 min
+        SloService.Measurement worst = measured.stream().max(java.util.Comparator.comparingDouble(
+                m -> (double) m.lag().toSeconds() / Math.max(1, m.target().toSeconds()))).orElse(null);
+        return new Freshness(measured.size(), measured.stream().filter(SloService.Measurement::breached).count(), worst);
     }
 
     public Status of(SecurityIdentity identity) {
@@ -82,6 +117,6 @@ public class StatusSummary {
                 List.of(BreakCase.State.OPEN, BreakCase.State.INVESTIGATING));
         long overdue = mine.stream().filter(b -> b.overdue(now)).count();
         return new Status(blocked.size(), blocked.subList(0, Math.min(SHOWN, blocked.size())), windows, files,
-                approvals.forMe(identity), mine.size(), overdue, user);
+                approvals.forMe(identity), mine.size(), overdue, user, freshness(now));
     }
 }

@@ -93,6 +93,9 @@ public class LocalPipelineRunner {
     Clock clock;
 
     @Inject
+    com.finledger.integrity.operations.LocalAwsEvents awsEvents;
+
+    @Inject
     com.finledger.integrity.lineage.OwnLineage ownLineage;
 
     public record PipelineRun(long id, Instant startedAt, Instant finishedAt, String triggeredBy, int objectsLanded,
@@ -188,6 +191,7 @@ public class LocalPipelineRunner {
             readinessCache.invalidateAll();
             // lineage of what this run committed (never fails the run; the sweep re-records what it misses)
             ownLineage.recordSince(started);
+            announce(catalog, id, started, finished, models, failure);
             if (failure != null) {
                 throw new IllegalStateException("pipeline run " + id + " failed building the models: " + failure);
             }
@@ -195,6 +199,22 @@ public class LocalPipelineRunner {
                     actor, landed, rawRows, run.rowsChanged());
             return run;
         }
+    }
+
+    /** The same AWS events production sees: DMS tasks running, AppFlow runs ended, the Glue (dbt) job ended. */
+    private void announce(Catalog catalog, long runId, Instant started, Instant finished, DbtRunner.Invocation models,
+                          String failure) {
+        for (Source source : catalog.sources()) {
+            switch (source.kind()) {
+                case POSTGRES_CDC -> awsEvents.dmsTask(source.dmsTask().orElse(source.name()), "REPLICATION_TASK_STARTED",
+                        started);
+                case REST_API -> awsEvents.appFlowRun(source.name(), "pipeline-run-" + runId, true, 0, started, finished);
+                default -> {
+                }
+            }
+        }
+        awsEvents.glueJob("finledger-transform", models == null ? "pipeline-run-" + runId : models.invocationId(),
+                failure == null ? "SUCCEEDED" : "FAILED", failure == null ? "dbt build succeeded" : failure, finished);
     }
 
     /** Takes (or gives back) the landing lock that serialises pipeline runs, backfills and scheduled pulls. */

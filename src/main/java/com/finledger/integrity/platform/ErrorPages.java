@@ -3,9 +3,7 @@ package com.finledger.integrity.platform;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -17,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
@@ -40,9 +37,6 @@ public class ErrorPages {
 
     @Inject
     SecurityIdentity identity;
-
-    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
-    io.quarkus.runtime.configuration.MemorySize maxBody;
 
     public static boolean browser(String path, String accept) {
         return !path.startsWith("/api/") && !path.startsWith("/q/") && accept != null && accept.contains("text/html");
@@ -109,29 +103,6 @@ public class ErrorPages {
             return page.data("user", "").data("roles", "").data("nav", java.util.List.of()).render();
         }
         return Pages.page(page, identity, "").render();
-    }
-
-    /** Bodies above the limit: a browser gets a page saying so (Vert.x would answer a bare 413). */
-    void tooLarge(@Observes Router router) {
-        long limit = maxBody == null ? 10L * 1024 * 1024 : maxBody.asLongValue();
-        router.route().order(-200).handler(ctx -> {
-            String length = ctx.request().getHeader("Content-Length");
-            String path = ctx.request().path();
-            if (length != null && browser(path, ctx.request().getHeader("Accept"))) {
-                try {
-                    if (Long.parseLong(length.trim()) > limit) {
-                        ctx.response().setStatusCode(413).putHeader("Content-Type", "text/html;charset=UTF-8")
-                                .putHeader("Connection", "close")
-                                .end(staticPage(413, "Too large", "What you sent is larger than the " + (limit / 1024)
-                                        + " KiB this service accepts. Send a smaller file, or split it."));
-                        return;
-                    }
-                } catch (NumberFormatException e) {
-                    // let the HTTP layer answer a malformed length
-                }
-            }
-            ctx.next();
-        });
     }
 
     /** The page when there is no request context to render the layout in. */

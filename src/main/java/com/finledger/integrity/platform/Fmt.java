@@ -34,9 +34,12 @@ public final class Fmt {
             return "—";
         }
         int exponent = exponent(currency);
-        BigDecimal major = BigDecimal.valueOf(minor.longValue()).movePointLeft(exponent);
-        DecimalFormat format = new DecimalFormat(exponent == 0 ? "#,##0" : "#,##0." + "0".repeat(exponent),
-                DecimalFormatSymbols.getInstance(Locale.ROOT));
+        BigDecimal exact = minor instanceof BigDecimal decimal ? decimal : BigDecimal.valueOf(minor.longValue());
+        BigDecimal major = exact.movePointLeft(exponent);
+        // A fraction of a minor unit (rates, FX) is shown, never rounded away.
+        String sub = "#".repeat(Math.max(0, major.stripTrailingZeros().scale() - exponent));
+        String pattern = exponent == 0 && sub.isEmpty() ? "#,##0" : "#,##0." + "0".repeat(exponent) + sub;
+        DecimalFormat format = new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
         String code = currency == null || currency.isBlank() ? "" : currency.trim().toUpperCase(Locale.ROOT) + " ";
         return code + format.format(major);
     }

@@ -40,7 +40,8 @@ public final class Pages {
             new Section("/operations", "Operations", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "admin")),
             new Section("/recovery", "Recovery", Set.of("ops", "admin")),
             new Section("/runbooks", "Runbooks", Set.of("ops", "auditor", "finance_preparer", "finance_approver", "pipeline",
-                    "admin")));
+                    "admin")),
+            new Section("/alerts", "Alerts", Set.of("ops", "admin")));
 
     public static TemplateInstance page(TemplateInstance instance, SecurityIdentity identity, String active) {
         List<NavItem> nav = SECTIONS.stream()

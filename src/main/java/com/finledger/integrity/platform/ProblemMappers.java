@@ -38,7 +38,23 @@ public class ProblemMappers {
         if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
             return malformedJson(json);
         }
-        return e.getResponse();
+        Response r = e.getResponse();
+        // a bare 4xx (BadRequestException("limit must be 1..5000"), an unknown path, a wrong method or media
+        // type) says why in the same problem body as every other refusal
+        if (r != null && r.getStatus() >= 400 && r.getStatus() < 500 && !r.hasEntity()) {
+            String title = r.getStatusInfo().getReasonPhrase();
+            Response.ResponseBuilder b = Response.fromResponse(r).type(MediaType.APPLICATION_JSON)
+                    .entity(Problem.of(r.getStatus(), title == null ? "Client error" : title, e.getMessage()));
+            return b.build();
+        }
+        return r;
+    }
+
+    /** A multipart body that does not parse (schemathesis sent one to an endpoint taking any type): 400, not 500. */
+    @ServerExceptionMapper
+    public Response malformedMultipart(org.jboss.resteasy.reactive.server.core.multipart.MultipartParser
+                                               .MalformedMessageException e) {
+        return problem(400, "Malformed multipart body", "the multipart/form-data body does not parse");
     }
 
     @ServerExceptionMapper

@@ -18,10 +18,16 @@ public class ReadinessCache {
     }
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final long ttlNanos;
+    private volatile long ttlNanos;
 
     public ReadinessCache(@ConfigProperty(name = "finledger.readiness.cache-ttl-ms", defaultValue = "1000") long ttlMs) {
         this.ttlNanos = ttlMs * 1_000_000L;
+    }
+
+    /** Changes the TTL at run time (0 turns the cache off); the benchmark measures both paths in one run. */
+    public void setTtlMillis(long ttlMs) {
+        this.ttlNanos = ttlMs * 1_000_000L;
+        entries.clear();
     }
 
     Optional<ReadinessResource.ReadinessView> get(String dataset, String partition,

@@ -4,6 +4,8 @@ import com.finledger.integrity.catalog.Catalog;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.cdc.ReplicationMonitor;
 import com.finledger.integrity.extract.PullWindowLedger;
+import com.finledger.integrity.operations.AwsEvent;
+import com.finledger.integrity.operations.PipelineJob;
 import com.finledger.integrity.platform.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -116,6 +118,21 @@ public class ActionableItems {
                         "/lineage/runs", date == null ? List.of() : List.of(suggest(RecoveryAction.DBT_RERUN,
                         "Re-run every model", Map.of("partition", date)))));
             }
+        }
+        // Jobs whose latest AWS state change (EventBridge through the queue) is a failure.
+        List<PipelineJob> failedJobs = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(PipelineJob::failed);
+        String newestDate = failedJobs.isEmpty() ? null : Jdbc.query(dataSource,
+                "select max(business_date)::text from landed_object", List.of(), rs -> rs.getString(1)).get(0);
+        for (PipelineJob job : failedJobs.subList(0, Math.min(failedJobs.size(), 20))) {
+            List<Suggestion> actions = switch (job.kind) {
+                case DMS_TASK -> List.of(suggest(RecoveryAction.DMS_RESUME, "Resume",
+                        Map.of("task", job.name, "start_type", "resume-processing")));
+                case GLUE_JOB -> newestDate == null ? List.of() : List.of(suggest(RecoveryAction.DBT_RERUN,
+                        "Re-run the models", Map.of("partition", newestDate)));
+                default -> List.of();
+            };
+            items.add(new Item(job.kind == AwsEvent.JobKind.DMS_TASK ? "DMS task" : job.kind == AwsEvent.JobKind.GLUE_JOB
+                    ? "Glue job" : "AppFlow flow", job.name, job.state, job.message, "/alerts", actions));
         }
         for (RecoveryJob j : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> RecoveryJob.<RecoveryJob>find(
                 "from RecoveryJob j where j.state = ?1 and not exists (from RecoveryJob n where n.targetKey = j.targetKey "

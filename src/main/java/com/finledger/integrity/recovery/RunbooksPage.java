@@ -4,8 +4,9 @@ import com.finledger.integrity.platform.Pages;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import com.finledger.integrity.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** Runbooks: one section per alert kind ({@code /runbooks#<kind>}), what to check and which recovery to use. */
 @Path("/runbooks")
-@Authenticated
+@RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.PIPELINE, Roles.ADMIN})
 public class RunbooksPage {
 
     /** The alert kinds, each an anchor of the page (the alerts link to them). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.finledger.integrity.DemoWorldFixture;
+import com.finledger.integrity.SettableClock;
 import com.finledger.integrity.demo.Defect;
 import com.finledger.integrity.demo.DemoCase;
 import com.finledger.integrity.demo.DemoWorld;
@@ -21,6 +22,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,7 @@ class BreaksOnDemoWorldTest {
             WorldSpec base = fixture.defaultSpec();
             WorldSpec spec = new WorldSpec(base.seed(), base.firstBusinessDate(), 1, 1,
                     Set.of(Defect.MISSING_SETTLEMENT, Defect.AMOUNT_MISMATCH),
-                    Set.of(DemoCase.NETTED_PAYOUT, DemoCase.FX_SETTLEMENT));
+                    Set.of(DemoCase.NETTED_PAYOUT, DemoCase.FX_SETTLEMENT, DemoCase.UNCONFIRMED_REFUND));
             DemoWorldFixture.invalidate();
             world.generate(spec, "test");
             pipeline.run("test");
@@ -82,8 +84,19 @@ class BreaksOnDemoWorldTest {
     @Order(1)
     void theInjectedDefectsGiveExactlyTheExpectedBreaksAndNothingElse() throws Exception {
         world();
-        List<MatchRun> done = runs.runBusinessDate(date(), "test");
-        assertEquals(4, done.size(), "four match rules ran");
+        // the run happens seven minutes after the ledger committed the refund Alpha never confirms
+        String refundId = fault(DemoCase.UNCONFIRMED_REFUND.faultKey()).get("refund_id").asText();
+        Instant refundCommitted = instant("select max(commit_ts) from src_refunds.refunds_changes where refund_id = '"
+                + refundId + "'");
+        Instant runAt = refundCommitted.plusSeconds(420);
+        List<MatchRun> done;
+        SettableClock.pin(runAt);
+        try {
+            done = runs.runBusinessDate(date(), "test");
+        } finally {
+            SettableClock.unpin();
+        }
+        assertEquals(6, done.size(), "six match rules ran");
         done.forEach(r -> assertEquals(MatchRun.State.SUCCEEDED, r.state, r.ruleName + ": " + r.error));
 
         JsonNode mismatch = fault(Defect.AMOUNT_MISMATCH.slug());
@@ -93,7 +106,24 @@ class BreaksOnDemoWorldTest {
                 "AMOUNT_MISMATCH 100 " + mismatch.get("currency").asText());
         expected.put("payments_vs_settlements " + missing.get("payment_id").asText(),
                 "MISSING_AT_BANK " + missing.get("amount_minor").asLong() + " " + missing.get("currency").asText());
+        JsonNode unconfirmed = fault(DemoCase.UNCONFIRMED_REFUND.faultKey());
+        expected.put("refunds_vs_alpha " + unconfirmed.get("refund_id").asText(), "MISSING_AT_PROCESSOR "
+                + unconfirmed.get("amount_minor").asLong() + " " + unconfirmed.get("currency").asText());
         assertEquals(expected, openBreaks());
+
+        // every other refund is confirmed by its processor, which lands it through the extractor like any transaction
+        MatchRun alphaRefunds = done.stream().filter(r -> r.ruleName.equals("refunds_vs_alpha")).findFirst().orElseThrow();
+        MatchRun betaRefunds = done.stream().filter(r -> r.ruleName.equals("refunds_vs_beta")).findFirst().orElseThrow();
+        assertTrue(alphaRefunds.leftRecords > 5 && betaRefunds.leftRecords > 5,
+                "a day holds refunds through both processors: " + alphaRefunds.leftRecords + ", " + betaRefunds.leftRecords);
+        assertEquals(alphaRefunds.leftRecords - 1, alphaRefunds.matchedLeft);
+        assertEquals(1, alphaRefunds.breaksFound);
+        assertEquals(betaRefunds.leftRecords, betaRefunds.matchedLeft);
+        assertEquals(0, betaRefunds.breaksFound);
+        assertEquals(alphaRefunds.leftRecords + betaRefunds.leftRecords, count("select count(*) from staging.ledger_refunds "
+                + "where business_date = '" + date() + "'"), "the two rules together cover every refund of the day");
+        assertEquals(alphaRefunds.leftRecords - 1, count("select count(*) from staging.alpha_transactions where status = "
+                + "'REFUNDED' and business_date = '" + date() + "'"));
 
         MatchRun bank = done.stream().filter(r -> r.ruleName.equals("settlements_vs_bank")).findFirst().orElseThrow();
         assertEquals(0, bank.breaksFound, "the netted payout and the FX credit are matched, not breaks");
@@ -109,6 +139,23 @@ class BreaksOnDemoWorldTest {
         assertTrue(alpha.leftRecords > 500, "Alpha captured most of a day's payments: " + alpha.leftRecords);
         assertEquals(alpha.leftRecords - 1, alpha.matchedLeft);
         assertNotNull(alpha.lagSeconds, "the run measures its end-to-end lag");
+
+        // end-to-end lag runs from the source's own change (the ledger's commit), not from the record's time
+        assertEquals(420L, alphaRefunds.lagSeconds, "refund committed at " + refundCommitted + ", run at " + runAt);
+        assertEquals("source_commit", alphaRefunds.lagBasis);
+        assertTrue(alphaRefunds.withinObjective());
+        assertEquals(0, betaRefunds.breaksOpened);
+        assertEquals(null, betaRefunds.lagSeconds, "no new break, no lag");
+        String missingPayment = missing.get("payment_id").asText();
+        Instant captureCommitted = instant("select max(commit_ts) from src_payments.payments_changes where payment_id = '"
+                + missingPayment + "'");
+        Instant created = instant("select created_at from src_payments.payments where payment_id = '" + missingPayment + "'");
+        assertTrue(captureCommitted.isAfter(created), "the capture is committed after the payment was created");
+        MatchRun settled = done.stream().filter(r -> r.ruleName.equals("payments_vs_settlements")).findFirst().orElseThrow();
+        assertEquals(java.time.Duration.between(captureCommitted, runAt).toSeconds(), settled.lagSeconds);
+        assertEquals(settled.lagSeconds <= 600, settled.withinObjective());
+        assertEquals(captureCommitted, instant("select source_changed_at from break_case where rule_name = "
+                + "'payments_vs_settlements' and left_item = '" + missingPayment + "'"));
         assertEquals(1L, count("select count(*) from audit_log where action = 'match_run.completed' and subject_id = '"
                 + alpha.id + "'"));
     }
@@ -225,6 +272,10 @@ class BreaksOnDemoWorldTest {
 
     private long count(String sql) throws SQLException {
         return Jdbc.query(dataSource, sql, List.of(), rs -> rs.getLong(1)).get(0);
+    }
+
+    private Instant instant(String sql) {
+        return Jdbc.query(dataSource, sql, List.of(), rs -> rs.getTimestamp(1).toInstant()).get(0);
     }
 
     private String text(String sql) {

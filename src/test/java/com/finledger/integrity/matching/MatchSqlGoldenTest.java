@@ -62,6 +62,11 @@ class MatchSqlGoldenTest {
         MatchRule alpha = rule("payments_vs_alpha");
         out.put("matching_payments_vs_alpha_window_exact_reference", sql.exactReference(alpha,
                 MatchScope.window(Instant.parse("2026-11-02T10:15:00Z")), 43).sql());
+        MatchRule refunds = rule("refunds_vs_alpha");
+        out.put("matching_refunds_vs_alpha_window_exact_reference", sql.exactReference(refunds,
+                MatchScope.window(Instant.parse("2026-11-02T10:15:00Z")), 44).sql());
+        out.put("matching_refunds_vs_alpha_own_count", sql.ownCount(refunds.left(),
+                MatchScope.window(Instant.parse("2026-11-02T10:15:00Z"))).sql());
         return out;
     }
 

@@ -122,7 +122,7 @@ class PipelineEndToEndTest {
         assertEquals(0, count("select count(*) from staging.beta_transactions where currency is null and business_date < '"
                 + spec.lastBusinessDate() + "'"));
         assertEquals(1, count("select count(*) from curated.processor_transactions pt join curated.transactions t "
-                + "using (payment_id) where pt.amount_minor <> t.amount_minor"), "one amount mismatch");
+                + "using (payment_id) where pt.status = 'CAPTURED' and pt.amount_minor <> t.amount_minor"), "one amount mismatch");
         assertEquals(1, count("select count(*) from curated.transactions t where t.status = 'CAPTURED' and not exists "
                 + "(select 1 from curated.settlements s where s.payment_id = t.payment_id)"), "one missing settlement");
         assertTrue(count("select count(*) from landed_object where dataset = 'bank_settlement_lines' and business_date = '"

@@ -18,6 +18,13 @@ class FmtTest {
     }
 
     @Test
+    void aFractionOfAMinorUnitIsShownNotRounded() {
+        assertEquals("EUR 1,234.5678", Fmt.money(new java.math.BigDecimal("123456.78"), "EUR"));
+        assertEquals("EUR 1,234.50", Fmt.money(new java.math.BigDecimal("123450.00"), "EUR"));
+        assertEquals("JPY 12.5", Fmt.money(new java.math.BigDecimal("12.5"), "JPY"));
+    }
+
+    @Test
     void amountsDocumentsBecomeMoneyPerCurrency() {
         assertEquals("EUR 475,887.94 · USD 1.00", Fmt.amounts("{\"EUR\":\"47588794\",\"USD\":\"100\"}"));
         assertEquals("—", Fmt.amounts(null));

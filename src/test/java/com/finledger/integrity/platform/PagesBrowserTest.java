@@ -122,6 +122,11 @@ class PagesBrowserTest {
             List<String> items = blocked.locator("li").allTextContents();
             assertTrue(!items.isEmpty() && items.stream().allMatch(i -> i.matches("(?s)\\s*\\w+ \\d{4}-\\d\\d-\\d\\d: .+")),
                     "each blocked partition says why: " + items);
+            // freshness against the catalog's objective, linked to the operations page
+            assertTrue(page.getByTestId("slo-breached").textContent().trim().matches("\\d+"));
+            assertTrue(page.getByTestId("slo-worst").textContent().contains("objective"),
+                    page.getByTestId("slo-worst").textContent());
+            assertEquals("/operations", page.getByTestId("slo-breached").getAttribute("href"));
             page.getByTestId("blocked-count").click();
             assertTrue(page.getByTestId("board-filter").textContent().contains("BLOCKED"));
 
@@ -190,7 +195,7 @@ class PagesBrowserTest {
         assertEquals(404, nowhere.status());
         assertTrue(page.content().contains("Home"), "an unknown address still has a way back");
 
-        long limit = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size",
+        long limit = ConfigProvider.getConfig().getOptionalValue("finledger.http.max-body-size",
                 io.quarkus.runtime.configuration.MemorySize.class).map(m -> m.asLongValue()).orElse(10_240L * 1024);
         APIResponse big = page.request().post(root + "pipeline/run", RequestOptions.create()
                 .setHeader("Accept", "text/html").setHeader("Content-Type", "application/x-www-form-urlencoded")
@@ -321,7 +326,8 @@ class PagesBrowserTest {
         var orphan = script.fault(Defect.ORPHAN_REFUND).orElseThrow();
         String date = "readiness/" + orphan.dataset() + "/" + orphan.businessDate();
         List<String> pages = new ArrayList<>(List.of("", "readiness", date, date + "/quarantine", "partner-files",
-                "breaks", "close", "sources", "catalog", "lineage", "audit", "approvals", "no/such/page"));
+                "breaks", "close", "sources", "catalog", "lineage", "audit", "approvals", "operations", "recovery",
+                "runbooks", "no/such/page"));
         page.navigate(root + "partner-files");
         pages.add(page.locator("#partner-files tbody a").first().getAttribute("href").substring(1));
         page.navigate(root + "breaks");

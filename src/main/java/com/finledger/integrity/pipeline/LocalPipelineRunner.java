@@ -7,6 +7,7 @@ import com.finledger.integrity.catalog.Catalog.Dataset;
 import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.CatalogService;
 import com.finledger.integrity.intake.PartnerFileIntake;
+import com.finledger.integrity.platform.CrashPoints;
 import com.finledger.integrity.readiness.EvaluationScheduler;
 import com.finledger.integrity.readiness.ReadinessCache;
 import com.finledger.integrity.readiness.ReadinessService;
@@ -364,6 +365,7 @@ public class LocalPipelineRunner {
                     }
                 }
                 markArrivals(c, catalog, started, actor);
+                CrashPoints.reach(CrashPoints.BACKFILL_LANDED);
                 c.commit();
             }
             readinessCache.invalidateAll();

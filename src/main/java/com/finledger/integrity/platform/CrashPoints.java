@@ -25,6 +25,8 @@ public final class CrashPoints {
     public static final String CHANGE_FILE_RECORDED = "change-file.recorded";
     public static final String EVALUATION_STORED = "evaluation.stored";
     public static final String OVERRIDE_APPROVED = "override.approved";
+    /** A backfill's LAND step (recovery job): the date's objects landed, arrivals marked, not committed. */
+    public static final String BACKFILL_LANDED = "backfill.landed";
 
     private static final String ARMED = System.getProperty(PROPERTY, "");
 

@@ -67,10 +67,65 @@ public final class CrashHarness implements AutoCloseable {
         private final Path signal;
         private final Path log;
 
+        private final Path ready;
+        private final Path extensionData;
+
         private Child(Process process, Path signal, Path log) {
+            this(process, signal, log, null, null);
+        }
+
+        private Child(Process process, Path signal, Path log, Path ready, Path extensionData) {
             this.process = process;
             this.signal = signal;
             this.log = log;
+            this.ready = ready;
+            this.extensionData = extensionData;
+        }
+
+        /** An application child: waits until it serves HTTP (its host wrote the ready file). */
+        public void awaitReady(Duration timeout) throws InterruptedException {
+            Instant until = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(until)) {
+                if (Files.exists(ready)) {
+                    return;
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("the application ended (exit " + process.exitValue() + ") before it was up:\n"
+                            + output());
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("the application was not up within " + timeout + ":\n" + output());
+        }
+
+        public boolean crashPointReached() {
+            return Files.exists(signal);
+        }
+
+        /**
+         * The embedded-PostgreSQL extension starts a server of its own in every application child (it has no
+         * switch); the application never uses it (its datasource points at the harness's server), but its
+         * postmaster outlives a SIGKILL of the JVM, so it is stopped here by the pid in its data directory.
+         */
+        private void stopExtensionServer() {
+            if (extensionData == null) {
+                return;
+            }
+            Path pidFile = extensionData.resolve("postmaster.pid");
+            try {
+                if (Files.exists(pidFile)) {
+                    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+                    ProcessHandle.of(pid).ifPresent(p -> {
+                        p.destroy();   // SIGTERM: PostgreSQL's smart shutdown
+                        p.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> {
+                            p.destroyForcibly();
+                            return p;
+                        }).join();
+                    });
+                }
+            } catch (IOException | RuntimeException e) {
+                // best effort: a leftover server on a random port disturbs nothing
+            }
         }
 
         /** Waits until the child stands at its crash point (the point's name), failing if it ends or times out. */
@@ -99,6 +154,7 @@ public final class CrashHarness implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("the child survived SIGKILL");
             }
+            stopExtensionServer();
             return process.exitValue();
         }
 
@@ -148,10 +204,59 @@ public final class CrashHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the whole application in a JVM of its own ({@link AppChild} hosting {@link CrashAppHost}: Quarkus
+     * in test mode, demo users, basic auth) serving HTTP on {@code httpPort}, its datasource on the harness's
+     * PostgreSQL and its object store in the harness's directory (both outlive the child), with
+     * {@code crashPoint} armed if not null. {@code generate} has the host generate the demo world first.
+     */
+    public Child startApp(String crashPoint, int httpPort, boolean generate, Map<String, String> properties) {
+        try {
+            int n = children.size() + 1;
+            Path signal = work.resolve("child-" + n + ".signal");
+            Path log = work.resolve("child-" + n + ".log");
+            Path ready = work.resolve("child-" + n + ".ready");
+            Path extensionData = work.resolve("child-" + n + "-extension-pg");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                    System.getProperty("java.class.path"),
+                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "-Dquarkus.http.test-port=" + httpPort,
+                    "-Dquarkus.datasource.jdbc.url=" + jdbcUrl(),
+                    "-Dquarkus.datasource.username=postgres",
+                    "-Dquarkus.datasource.password=postgres",
+                    "-Dquarkus.embedded.postgresql.port=0",
+                    "-Dquarkus.embedded.postgresql.data-dir=" + extensionData,
+                    "-Dfinledger.object-store.local.root=" + work.resolve("object-store"),
+                    "-Dcrash.app.generate=" + generate,
+                    "-Dcrash.app.ready=" + ready));
+            if (crashPoint != null) {
+                command.add("-D" + CrashPoints.PROPERTY + "=" + crashPoint);
+                command.add("-D" + CrashPoints.SIGNAL_PROPERTY + "=" + signal);
+            }
+            properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add(AppChild.class.getName());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .directory(new File(".").getAbsoluteFile()).start();
+            Child child = new Child(process, signal, log, ready, extensionData);
+            children.add(child);
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the application", e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         for (Child child : children) {
             child.process.destroyForcibly();
+            try {
+                child.process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            child.stopExtensionServer();
         }
         postgres.close();
     }

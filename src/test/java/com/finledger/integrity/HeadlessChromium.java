@@ -1,6 +1,9 @@
 package com.finledger.integrity;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.net.URL;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Files;
@@ -44,6 +47,16 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public Browser browser() {
         return browser;
+    }
+
+    /** Signs {@code user} (password "demo") in through the login form and waits for the home page. */
+    public static Page signIn(Page page, URL root, String user) {
+        page.navigate(root + "login");
+        page.getByLabel("User").fill(user);
+        page.getByLabel("Password").fill("demo");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.waitForURL(root.toString());
+        return page;
     }
 
     @Override

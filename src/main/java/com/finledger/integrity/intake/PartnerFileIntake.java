@@ -470,8 +470,17 @@ public class PartnerFileIntake {
 
     /** Files by partner, business date and state (each filter optional), newest first. */
     public List<PartnerFile> search(String partner, LocalDate date, String state, int limit) {
+        return search(partner, date, state, null, limit);
+    }
+
+    /** Newest first; {@code before} (a file id) pages back through older files. */
+    public List<PartnerFile> search(String partner, LocalDate date, String state, Long before, int limit) {
         StringBuilder where = new StringBuilder("where true");
         List<Object> params = new ArrayList<>();
+        if (before != null) {
+            where.append(" and id < ?");
+            params.add(before);
+        }
         if (partner != null && !partner.isBlank()) {
             where.append(" and partner = ?");
             params.add(partner);

@@ -104,17 +104,34 @@ public class PartnerFilePages {
         return files.stream().map(f -> new FileView(f, cutoffs.get(f.partner() + "/" + f.businessDate()))).toList();
     }
 
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @GET
     @Path("partner-files")
     @Produces(MediaType.TEXT_HTML)
     @RolesAllowed({Roles.OPS, Roles.FINANCE_PREPARER, Roles.FINANCE_APPROVER, Roles.AUDITOR, Roles.ADMIN})
     public TemplateInstance list(@QueryParam("partner") @DefaultValue("") String partner,
                                  @QueryParam("date") @DefaultValue("") String date,
-                                 @QueryParam("state") @DefaultValue("") String state) {
+                                 @QueryParam("state") @DefaultValue("") String state,
+                                 @QueryParam("before") Long before,
+                                 @QueryParam("size") @DefaultValue("100") int size) {
+        if (size < 1 || size > 500) {
+            throw new BadRequestException("size: files per page must be 1..500");
+        }
         List<String> partners = catalogService.catalog().sources().stream()
                 .filter(s -> s.kind() == SourceKind.PARTNER_FILES).map(s -> s.name()).toList();
-        return Pages.page(listPage.data("files", views(search(partner, date, state, 500))).data("partners", partners)
-                .data("states", STATES).data("partner", partner).data("date", date).data("state", state), identity,
+        search(partner, date, state, 1); // validates the filters as the API does (400 naming the field)
+        List<PartnerFileIntake.PartnerFile> page = intake.search(partner, date.isBlank() ? null : LocalDate.parse(date),
+                state, before, size + 1);
+        boolean more = page.size() > size;
+        List<PartnerFileIntake.PartnerFile> shown = more ? page.subList(0, size) : page;
+        String query = "/partner-files?partner=" + enc(partner) + "&date=" + enc(date) + "&state=" + enc(state)
+                + (size == 100 ? "" : "&size=" + size);
+        return Pages.page(listPage.data("files", views(shown)).data("partners", partners)
+                .data("states", STATES).data("partner", partner).data("date", date).data("state", state)
+                .data("olderHref", more ? query + "&before=" + shown.get(shown.size() - 1).id() : null), identity,
                 "/partner-files");
     }
 

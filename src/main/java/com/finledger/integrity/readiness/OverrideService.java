@@ -1,6 +1,7 @@
 package com.finledger.integrity.readiness;
 
 import com.finledger.integrity.platform.CrashPoints;
+import com.finledger.integrity.platform.Jdbc;
 import com.finledger.integrity.audit.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -145,35 +145,13 @@ public class OverrideService {
 
     /** Every override still waiting for a second person, oldest first (the approvals inbox). */
     public List<Override> waiting() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                SELECT + " where decision is null order by requested_at, id")) {
-            List<Override> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(read(rs));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jdbc.query(dataSource, SELECT + " where decision is null order by requested_at, id", List.of(),
+                OverrideService::read);
     }
 
     public List<Override> forPartition(String dataset, String partition) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                SELECT + " where dataset = ? and partition_key = ? order by id desc")) {
-            ps.setString(1, dataset);
-            ps.setString(2, partition);
-            List<Override> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(read(rs));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Jdbc.query(dataSource, SELECT + " where dataset = ? and partition_key = ? order by id desc",
+                List.of(dataset, partition), OverrideService::read);
     }
 
     public Override find(long id) {

@@ -67,12 +67,7 @@ class BreaksBrowserTest {
                 .get("payment_id").asText();
 
         try (BrowserContext context = browser.newContext()) {
-            Page page = context.newPage();
-            page.navigate(root + "login");
-            page.getByLabel("User").fill("ops");
-            page.getByLabel("Password").fill("demo");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-            page.waitForURL(root.toString());
+            Page page = HeadlessChromium.signIn(context.newPage(), root, "ops");
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Breaks")).click();
             assertEquals("Breaks · FinLedger Integrity", page.title());

@@ -72,11 +72,7 @@ class CloseBrowserTest {
     }
 
     private void signIn(Page page, String user) {
-        page.navigate(root + "login");
-        page.getByLabel("User").fill(user);
-        page.getByLabel("Password").fill("demo");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL(root.toString());
+        HeadlessChromium.signIn(page, root, user);
     }
 
     @Test

@@ -84,6 +84,34 @@ class PartnerFileIntakeTest {
     }
 
     @Test
+    void theLedgerPagePagesBackThroughOlderFilesWithoutGapsOrRepeats() {
+        List<String> seen = new java.util.ArrayList<>();
+        String href = "/partner-files?size=2";
+        int pages = 0;
+        while (href != null && pages++ < 50) {
+            String html = io.restassured.RestAssured.given().auth().preemptive().basic("auditor", "demo")
+                    .accept("text/html").get(href.replace("&amp;", "&")).then().statusCode(200).extract().asString();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<a href=\"/partner-files/(\\d+)\">").matcher(html);
+            int onPage = 0;
+            while (m.find()) {
+                seen.add(m.group(1));
+                onPage++;
+            }
+            assertTrue(onPage <= 2, "a page holds at most its size");
+            java.util.regex.Matcher older = java.util.regex.Pattern.compile("href=\"([^\"]+)\" data-testid=\"older-files\"")
+                    .matcher(html);
+            href = older.find() ? older.group(1) : null;
+        }
+        List<String> all = io.restassured.RestAssured.given().auth().preemptive().basic("auditor", "demo")
+                .get("/api/v1/partner-files?limit=5000").then().statusCode(200).extract().jsonPath().getList("id", Object.class)
+                .stream().map(String::valueOf).toList();
+        assertTrue(all.size() > 2, "the world has more files than one page: " + all);
+        assertEquals(all, seen, "every file once, newest first, across the pages");
+        io.restassured.RestAssured.given().auth().preemptive().basic("auditor", "demo").accept("application/json")
+                .get("/partner-files?size=0").then().statusCode(400);
+    }
+
+    @Test
     void aDuplicateEventDeliveryTakesTheFileOnce() {
         ObjectRef ref = put("settlement_report_20261201.csv", file("20261201", "10.00"), "2026-12-02T06:30:00Z");
 

@@ -81,11 +81,7 @@ class LineageBrowserTest {
                     consoleErrors.add(r.status() + " " + r.url());
                 }
             });
-            page.navigate(root + "login");
-            page.getByLabel("User").fill("auditor");
-            page.getByLabel("Password").fill("demo");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-            page.waitForURL(root.toString());
+            HeadlessChromium.signIn(page, root, "auditor");
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Lineage")).click();
             assertEquals("Lineage · FinLedger Integrity", page.title());

@@ -61,14 +61,7 @@ class OverviewBrowserTest {
     }
 
     private Page signIn(BrowserContext context, String user) {
-        Page page = context.newPage();
-        page.navigate(root + "login");
-        page.getByLabel("User").fill(user);
-        page.getByLabel("Password").fill("demo");
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL(root.toString());
-        return page;
+        return HeadlessChromium.signIn(context.newPage(), root, user);
     }
 
     @org.junit.jupiter.api.Test

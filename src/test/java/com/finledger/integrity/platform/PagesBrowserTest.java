@@ -96,12 +96,7 @@ class PagesBrowserTest {
         context.clearCookies();
         Page page = context.newPage();
         page.setViewportSize(width, 900);
-        page.navigate(root + "login");
-        page.getByLabel("User").fill(user);
-        page.getByLabel("Password").fill("demo");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL(root.toString());
-        return page;
+        return HeadlessChromium.signIn(page, root, user);
     }
 
     private static void shot(Page page, String name) {

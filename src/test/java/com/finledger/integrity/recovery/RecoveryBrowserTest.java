@@ -65,11 +65,7 @@ class RecoveryBrowserTest {
     }
 
     private void signIn(Page page, String user) {
-        page.navigate(root + "login");
-        page.getByLabel("User").fill(user);
-        page.getByLabel("Password").fill("demo");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL(root.toString());
+        HeadlessChromium.signIn(page, root, user);
     }
 
     @Test

@@ -499,7 +499,7 @@ class SnowflakeOnEmulatorTest {
             update.run("create table curated.transactions (" + stagingColumns.replace("card_pan", "card_token") + ")", List.of());
             update.run("""
                     create table staging.alpha_transactions (txn_id varchar primary key, payment_reference varchar,
-                        amount_minor bigint, currency varchar, business_date date)""", List.of());
+                        amount_minor bigint, currency varchar, status varchar, business_date date)""", List.of());
             // the quarantine as the product creates it in each warehouse
             for (String statement : d.createQuarantine()) {
                 update.run(statement, List.of());
@@ -520,8 +520,9 @@ class SnowflakeOnEmulatorTest {
                 update.run("insert into curated.transactions (" + columns.formatted("card_token") + ") " + select, values);
             }
             for (Object[] a : alpha) {
+                // captures, as the processor reports them (its refunds are matched by the refunds rules)
                 update.run("insert into staging.alpha_transactions (txn_id, payment_reference, amount_minor, currency,"
-                        + " business_date) select ?, ?, ?, ?, ?", List.of(a[0], a[1], a[2], a[3], DATE));
+                        + " status, business_date) select ?, ?, ?, ?, 'CAPTURED', ?", List.of(a[0], a[1], a[2], a[3], DATE));
             }
         }
 

@@ -92,8 +92,8 @@ class BreaksBrowserTest {
 
             page.locator("#breaks tbody tr a").first().click();
             assertEquals("OPEN", page.getByTestId("break-state").textContent());
-            assertEquals("1.00 " + new com.fasterxml.jackson.databind.ObjectMapper().readTree(mismatch.detailJson())
-                    .get("currency").asText(), page.getByTestId("amount-at-risk").textContent());
+            assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(mismatch.detailJson())
+                    .get("currency").asText() + " 1.00", page.getByTestId("amount-at-risk").textContent());
             String staging = page.locator("table[data-layer=left-staging]").textContent();
             assertTrue(staging.contains(paymentId), staging);
             String rows = page.locator("main").textContent();

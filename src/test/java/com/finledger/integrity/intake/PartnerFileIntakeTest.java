@@ -107,7 +107,7 @@ class PartnerFileIntakeTest {
                 .stream().map(String::valueOf).toList();
         assertTrue(all.size() > 2, "the world has more files than one page: " + all);
         assertEquals(all, seen, "every file once, newest first, across the pages");
-        io.restassured.RestAssured.given().auth().preemptive().basic("auditor", "demo").accept("application/json")
+        io.restassured.RestAssured.given().auth().preemptive().basic("auditor", "demo").accept("text/html")
                 .get("/partner-files?size=0").then().statusCode(400);
     }
 

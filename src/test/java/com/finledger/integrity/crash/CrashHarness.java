@@ -108,6 +108,21 @@ public final class CrashHarness implements AutoCloseable {
          * postmaster outlives a SIGKILL of the JVM, so it is stopped here by the pid in its data directory.
          */
         private void stopExtensionServer() {
+            // The extension ignores the data directory it is given and lets pg_ctl daemonise the server, so the
+            // postmaster is neither a descendant of the child nor where extensionData says: its pid is in the log.
+            java.util.regex.Matcher started = java.util.regex.Pattern
+                    .compile("\\[(\\d+)\\] LOG:  starting PostgreSQL").matcher(output());
+            while (started.find()) {
+                ProcessHandle.of(Long.parseLong(started.group(1)))
+                        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                        .ifPresent(p -> {
+                            p.destroy();
+                            p.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> {
+                                p.destroyForcibly();
+                                return p;
+                            }).join();
+                        });
+            }
             if (extensionData == null) {
                 return;
             }

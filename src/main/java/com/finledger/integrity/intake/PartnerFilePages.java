@@ -122,9 +122,8 @@ public class PartnerFilePages {
         }
         List<String> partners = catalogService.catalog().sources().stream()
                 .filter(s -> s.kind() == SourceKind.PARTNER_FILES).map(s -> s.name()).toList();
-        search(partner, date, state, 1); // validates the filters as the API does (400 naming the field)
-        List<PartnerFileIntake.PartnerFile> page = intake.search(partner, date.isBlank() ? null : LocalDate.parse(date),
-                state, before, size + 1);
+        List<PartnerFileIntake.PartnerFile> page = intake.search(partner, filteredDate(date, state), state, before,
+                size + 1);
         boolean more = page.size() > size;
         List<PartnerFileIntake.PartnerFile> shown = more ? page.subList(0, size) : page;
         String query = "/partner-files?partner=" + enc(partner) + "&date=" + enc(date) + "&state=" + enc(state)
@@ -165,19 +164,23 @@ public class PartnerFilePages {
                                                       @QueryParam("date") @DefaultValue("") String date,
                                                       @QueryParam("state") @DefaultValue("") String state,
                                                       @QueryParam("limit") @DefaultValue("200") int limit) {
-        if (!state.isEmpty() && !STATES.contains(state)) {
-            throw new BadRequestException("state must be one of " + STATES);
-        }
+        LocalDate day = filteredDate(date, state);
         if (limit < 1 || limit > 5000) {
             throw new BadRequestException("limit must be 1..5000");
         }
-        LocalDate day;
+        return intake.search(partner, day, state, limit);
+    }
+
+    /** The list filters as the page and the API take them: a known state, and the date parsed (400 otherwise). */
+    private static LocalDate filteredDate(String date, String state) {
+        if (!state.isEmpty() && !STATES.contains(state)) {
+            throw new BadRequestException("state must be one of " + STATES);
+        }
         try {
-            day = date.isEmpty() ? null : LocalDate.parse(date);
+            return date.isEmpty() ? null : LocalDate.parse(date);
         } catch (DateTimeParseException e) {
             throw new BadRequestException("date must be YYYY-MM-DD, not '" + date + "'");
         }
-        return intake.search(partner, day, state, limit);
     }
 
     @GET

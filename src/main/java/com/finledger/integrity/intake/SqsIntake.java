@@ -69,9 +69,10 @@ public class SqsIntake {
         List<Message> done = new java.util.ArrayList<>(messages.size());
         for (Message m : messages) {
             List<PartnerFileIntake.ObjectRef> refs;
+            boolean eventBridge = S3EventNotifications.isEventBridge(m.body());
             try {
                 refs = S3EventNotifications.parse(m.body());
-                if (events == null && refs.isEmpty() && S3EventNotifications.isEventBridge(m.body())) {
+                if (events == null && refs.isEmpty() && eventBridge) {
                     throw new IllegalArgumentException("an EventBridge event, and this intake takes none");
                 }
             } catch (IllegalArgumentException e) {
@@ -91,7 +92,7 @@ public class SqsIntake {
                                 ref.key());
                     }
                 }
-                if (events != null && S3EventNotifications.isEventBridge(m.body())) {
+                if (events != null && eventBridge) {
                     try {
                         events.accept(m.body());
                     } catch (IllegalArgumentException e) {

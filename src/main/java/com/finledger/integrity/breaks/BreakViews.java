@@ -20,14 +20,7 @@ public final class BreakViews {
     }
 
     public static String age(Duration age) {
-        long minutes = age.toMinutes();
-        if (minutes < 60) {
-            return minutes + " min";
-        }
-        if (minutes < 48 * 60) {
-            return (minutes / 60) + " h " + (minutes % 60) + " min";
-        }
-        return (minutes / (24 * 60)) + " d " + (minutes / 60 % 24) + " h";
+        return Fmt.age(age);
     }
 
     /** One break as the API and the pages show it. */

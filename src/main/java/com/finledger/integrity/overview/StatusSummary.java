@@ -67,22 +67,11 @@ public class StatusSummary {
     public record Freshness(long measured, long breached, SloService.Measurement worst) {
 
         public String worstLag() {
-            return worst == null ? "" : words(worst.lag());
+            return worst == null ? "" : com.finledger.integrity.platform.Fmt.age(worst.lag());
         }
 
         public String worstTarget() {
-            return worst == null ? "" : words(worst.target());
-        }
-
-        static String words(java.time.Duration d) {
-            long minutes = d.toMinutes();
-            if (minutes < 60) {
-                return minutes + " min";
-            }
-            if (minutes < 48 * 60) {
-                return (minutes / 60) + " h " + (minutes % 60) + " min";
-            }
-            return (minutes / (24 * 60)) + " days";
+            return worst == null ? "" : com.finledger.integrity.platform.Fmt.age(worst.target());
         }
     }
 

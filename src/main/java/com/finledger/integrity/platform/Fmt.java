@@ -44,6 +44,18 @@ public final class Fmt {
         return code + format.format(major);
     }
 
+    /** A duration as people read an age or a lag: "42 min", "5 h 3 min", "3 d 4 h". */
+    public static String age(java.time.Duration age) {
+        long minutes = age.toMinutes();
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        if (minutes < 48 * 60) {
+            return (minutes / 60) + " h " + (minutes % 60) + " min";
+        }
+        return (minutes / (24 * 60)) + " d " + (minutes / 60 % 24) + " h";
+    }
+
     /** Per-currency minor-unit sums as JSON ({"EUR":"47588794"}) shown as money: "EUR 475,887.94 · USD 1.00". */
     public static String amounts(String json) {
         if (json == null || json.isBlank()) {

@@ -56,8 +56,11 @@ public class AlertPages {
         Object[] resolvedArgs = rule.isEmpty() ? new Object[] {Alert.State.RESOLVED}
                 : new Object[] {Alert.State.RESOLVED, rule};
         long firingCount = Alert.count("state = ?1" + byRule, firingArgs);
-        List<AlertResource.AlertView> firing = Alert.<Alert>find("state = ?1" + byRule + " order by firedAt desc, id desc",
-                firingArgs).page(0, 200).list().stream().map(AlertResource.AlertView::of).toList();
+        List<AlertSilence> active = AlertSilence.active(now);
+        List<FiringView> firing = Alert.<Alert>find("state = ?1" + byRule + " order by firedAt desc, id desc",
+                firingArgs).page(0, 200).list().stream().map(a -> new FiringView(AlertResource.AlertView.of(a),
+                        active.stream().filter(s -> s.matches(a)).max(java.util.Comparator.comparing(s -> s.expiresAt))
+                                .map(s -> AlertResource.SilenceView.of(s, now)).orElse(null))).toList();
         List<AlertResource.AlertView> resolved = Alert.<Alert>find("state = ?1" + byRule + " order by resolvedAt desc",
                 resolvedArgs).page(0, 50).list().stream().map(AlertResource.AlertView::of).toList();
         List<AlertResource.SilenceView> silences = AlertSilence.<AlertSilence>list("order by createdAt desc").stream()
@@ -66,6 +69,10 @@ public class AlertPages {
                 .data("rules", rules.rules().stream().map(AlertRule::name).toList())
                 .data("rule", rule).data("firingCount", firingCount)
                 .data("ruleErrors", rules.lastErrors()), identity, "/alerts");
+    }
+
+    /** A firing alert and the active silence (the one lasting longest) that mutes it, if any. */
+    public record FiringView(AlertResource.AlertView alert, AlertResource.SilenceView silence) {
     }
 
     @POST

@@ -27,13 +27,18 @@ public class LocalAwsEvents {
     EventBridgeSink sink;
 
     public void dmsTask(String task, String eventType, Instant at) {
+        dmsTask(task, eventType, "local pipeline: " + eventType, at);
+    }
+
+    /** A DMS replication task state change with DMS's own detail message (e.g. the failure's "Last Error ..."). */
+    public void dmsTask(String task, String eventType, String message, Instant at) {
         ObjectNode e = envelope("aws.dms", "DMS Replication Task State Change", at, task + eventType + at);
         String arn = "arn:aws:dms:" + REGION + ":" + ACCOUNT + ":task:" + task;
         e.putArray("resources").add(arn);
         ObjectNode d = e.putObject("detail");
         d.put("type", "REPLICATION_TASK").put("category", "StateChange").put("eventType", eventType)
                 .put("eventId", "DMS-EVENT-LOCAL").put("resourceLink", arn)
-                .put("detailMessage", "local pipeline: " + eventType);
+                .put("detailMessage", message);
         deliver(e);
     }
 

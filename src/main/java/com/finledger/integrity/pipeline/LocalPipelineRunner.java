@@ -206,8 +206,13 @@ public class LocalPipelineRunner {
                           String failure) {
         for (Source source : catalog.sources()) {
             switch (source.kind()) {
-                case POSTGRES_CDC -> awsEvents.dmsTask(source.dmsTask().orElse(source.name()), "REPLICATION_TASK_STARTED",
-                        started);
+                case POSTGRES_CDC -> {
+                    // a task the stand-in has stopped or failed landed nothing: announcing it as started would
+                    // resolve its dms-task-failing alert while it is still down
+                    if (dmsTaskRunning(source)) {
+                        awsEvents.dmsTask(source.dmsTask().orElse(source.name()), "REPLICATION_TASK_STARTED", started);
+                    }
+                }
                 case REST_API -> awsEvents.appFlowRun(source.name(), "pipeline-run-" + runId, true, 0, started, finished);
                 default -> {
                 }
@@ -215,6 +220,17 @@ public class LocalPipelineRunner {
         }
         awsEvents.glueJob("finledger-transform", models == null ? "pipeline-run-" + runId : models.invocationId(),
                 failure == null ? "SUCCEEDED" : "FAILED", failure == null ? "dbt build succeeded" : failure, finished);
+    }
+
+    private boolean dmsTaskRunning(Source source) {
+        if (source.dmsTask().isEmpty()) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return LocalDms.running(c, source);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the DMS stand-in's task state: " + e.getMessage(), e);
+        }
     }
 
     /** Takes (or gives back) the landing lock that serialises pipeline runs, backfills and scheduled pulls. */

@@ -67,11 +67,14 @@ public class RecoveryPortsProducer {
     @Inject
     LocalPipelineRunner pipeline;
 
+    @Inject
+    com.finledger.integrity.operations.LocalAwsEvents localAwsEvents;
+
     @Produces
     @ApplicationScoped
     DmsTasks dmsTasks() {
         return switch (dmsKind) {
-            case "local" -> new LocalDmsTasks(dataSource, clock);
+            case "local" -> new LocalDmsTasks(dataSource, clock, localAwsEvents);
             case "dms" -> new AwsDmsTasks(dmsClient(dmsRegion, dmsEndpoint, credentials(dmsKey, dmsSecret)));
             default -> throw new IllegalStateException("finledger.ports.dms-tasks must be 'local' or 'dms', not '" + dmsKind + "'");
         };

@@ -78,21 +78,57 @@ public class SloService {
         return out;
     }
 
-    /** End-to-end latency of each dataset's latest partition that reached the curated layer. */
+    /**
+     * End-to-end latency of each curated dataset's latest partition: when its curated totals were first captured
+     * minus when the earliest of the landed datasets it is built from (through curated ones, for balances) was
+     * first captured at landing, for the same partition. (Curated and landing totals live under different dataset
+     * names: the curated table's and its sources'.)
+     */
     public List<Latency> latency() {
-        Map<String, Duration> targets = targets();
-        return Jdbc.query(dataSource, """
-                select c.dataset, c.partition_key, extract(epoch from (c.computed_at - l.first_at))::bigint
-                from (select distinct on (dataset) dataset, partition_key, computed_at from control_total
-                      where layer = 'curated' order by dataset, computed_at desc) c
-                join (select dataset, partition_key, min(computed_at) first_at from control_total
-                      where layer = 'landing' group by dataset, partition_key) l
-                  on l.dataset = c.dataset and l.partition_key = c.partition_key
-                order by 1""", List.of(), rs -> {
-            Duration target = targets.getOrDefault(rs.getString(1), Duration.ofHours(2));
-            Duration latency = Duration.ofSeconds(Math.max(0, rs.getLong(3)));
-            return new Latency(rs.getString(1), rs.getString(2), latency, target, latency.compareTo(target) > 0);
-        });
+        List<Latency> out = new ArrayList<>();
+        Map<String, Catalog.CuratedDataset> curated = new HashMap<>();
+        catalog.catalog().curated().forEach(c -> curated.put(c.name(), c));
+        for (Catalog.CuratedDataset c : catalog.catalog().curated()) {
+            java.util.Set<String> sources = new java.util.TreeSet<>();
+            landedSources(c, curated, sources, new java.util.HashSet<>());
+            if (sources.isEmpty()) {
+                continue;
+            }
+            List<Object> params = new ArrayList<>();
+            params.add(c.name());
+            params.addAll(sources);
+            String in = String.join(", ", java.util.Collections.nCopies(sources.size(), "?"));
+            Duration target = c.freshness();
+            out.addAll(Jdbc.query(dataSource, """
+                    select cur.partition_key, (extract(epoch from (cur.first_at - land.first_at)) * 1000000)::bigint
+                    from (select partition_key, min(computed_at) first_at from control_total
+                          where dataset = ? and layer = 'curated' group by partition_key) cur
+                    join (select partition_key, min(computed_at) first_at from control_total
+                          where layer = 'landing' and dataset in (%s) group by partition_key) land
+                      on land.partition_key = cur.partition_key
+                    order by cur.partition_key desc limit 1""".formatted(in), params, rs -> {
+                Duration latency = Duration.of(Math.max(0, rs.getLong(2)), java.time.temporal.ChronoUnit.MICROS);
+                return new Latency(c.name(), rs.getString(1), latency, target, latency.compareTo(target) > 0);
+            }));
+        }
+        out.sort(java.util.Comparator.comparing(Latency::dataset));
+        return out;
+    }
+
+    /** The landed datasets a curated one is built from, through curated ones it is built from (balances). */
+    private static void landedSources(Catalog.CuratedDataset c, Map<String, Catalog.CuratedDataset> curated,
+                                      java.util.Set<String> out, java.util.Set<String> seen) {
+        if (!seen.add(c.name())) {
+            return;
+        }
+        for (String from : c.builtFrom()) {
+            Catalog.CuratedDataset inner = curated.get(from);
+            if (inner == null) {
+                out.add(from);
+            } else {
+                landedSources(inner, curated, out, seen);
+            }
+        }
     }
 
     /** Measures now and keeps the samples (one per dataset, layer and instant). */
@@ -117,8 +153,8 @@ public class SloService {
         double budget = 1.0 - objective;
         return Jdbc.query(dataSource, """
                 select dataset, layer, count(*), count(*) filter (where breached) from slo_sample
-                where measured_at > ? group by dataset, layer order by 1, 2""",
-                List.of(Timestamp.from(now.minus(window))), rs -> {
+                where measured_at > ? and measured_at <= ? group by dataset, layer order by 1, 2""",
+                List.of(Timestamp.from(now.minus(window)), Timestamp.from(now)), rs -> {
                     long n = rs.getLong(3);
                     long bad = rs.getLong(4);
                     return new Burn(rs.getString(1), rs.getString(2), n, bad, n == 0 ? 0 : (bad / (double) n) / budget);

@@ -56,7 +56,8 @@ import org.junit.jupiter.api.Test;
  * Each alert detector end to end on the demo world: the real condition is brought about through the product's
  * own services (a failing rule blocks partitions, a vanished warehouse table fails an evaluation, a staging row
  * lost unbalances a control, the test clock passes a partner's cut-off before the late file came, the local DMS
- * stand-in fails a task, an audit entry is edited behind the chain's back); repeated evaluations keep exactly one
+ * stand-in fails a task, and a pipeline run meanwhile does not announce it as started; an audit entry is edited
+ * behind the chain's back); repeated evaluations keep exactly one
  * alert and one notification (grouped per rule where the rule says so) to a Slack-compatible webhook with the
  * runbook link; removing the condition resolves the alert with a resolve notification. (Glue failures:
  * GlueFailureAlertTest; SLO breaches: operations/SloServiceTest.)
@@ -102,6 +103,9 @@ class AlertDetectorsTest {
 
     @Inject
     DmsTasks dmsTasks;
+
+    @Inject
+    com.finledger.integrity.pipeline.LocalPipelineRunner pipeline;
 
     @BeforeAll
     static void start() {
@@ -288,7 +292,8 @@ class AlertDetectorsTest {
     }
 
     @Test
-    void aDmsTaskTheStandInFailsAlertsUntilItIsResumedAndASilenceMutesItsReminderUntilExpiry() {
+    void aDmsTaskTheStandInFailsAlertsUntilItIsResumedAndASilenceMutesItsReminderUntilExpiry()
+            throws InterruptedException {
         Catalog.Source cdc = catalog.catalog().sources().stream().filter(s -> s.dmsTask().isPresent()).findFirst()
                 .orElseThrow();
         String task = cdc.dmsTask().orElseThrow();
@@ -303,6 +308,17 @@ class AlertDetectorsTest {
             assertOneFiringAlert("dms-task-failing", arn, AlertKind.DMS_TASK_FAILING);
             JsonNode n = assertOneNotification("dms-task-failing", "FIRING", arn, AlertKind.DMS_TASK_FAILING);
             assertTrue(n.path("text").asText().contains("Last Error Task error notification received"), n.toString());
+            // a pipeline run meanwhile lands nothing for the task and does not announce it as started
+            SettableClock.unpin();
+            while (!Instant.now().isAfter(t.plusSeconds(2))) {
+                Thread.sleep(100); // the run starts in a later second than the failure: a STARTED would be newer
+            }
+            pipeline.run("test");
+            assertEquals("FAILED", QuarkusTransaction.requiringNew().call(() -> com.finledger.integrity.operations
+                    .PipelineJob.<com.finledger.integrity.operations.PipelineJob>find("name", arn).firstResult().state));
+            engine.evaluate();
+            assertEquals(Alert.State.FIRING, alerts("dms-task-failing", arn).get(0).state);
+            assertEquals(0, sent("dms-task-failing", "RESOLVED").size());
             // a silence until t+40m: the reminder due at t+30m is not sent; once the silence expired it is
             AlertSilence silence = engine.silence("dms-task-failing", "*:task:" + task, "DMS maintenance window",
                     t.plus(Duration.ofMinutes(40)), "ops");

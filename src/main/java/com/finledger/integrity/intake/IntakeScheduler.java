@@ -85,6 +85,11 @@ public class IntakeScheduler {
         return sqs().map(SqsIntake::depth);
     }
 
+    /** One poll of the intake queue now, as the schedule does it (empty when no queue is configured). */
+    public Optional<SqsIntake.Poll> pollNow() {
+        return sqs().map(SqsIntake::pollOnce);
+    }
+
     @Scheduled(identity = "intake-sqs-poll", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         sqs().ifPresent(SqsIntake::pollOnce);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.finledger.integrity.intake.IntakeScheduler;
 import com.finledger.integrity.intake.SqsIntake;
 import com.finledger.integrity.intake.SqsIntakes;
 import com.finledger.integrity.platform.Jdbc;
@@ -139,9 +140,10 @@ class EventIntakeBench {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < consumers; w++) {
                 SqsIntake consumer = intakes.sqsIntake(sqs, queue, intake);
+                // each consumer is a receiver as the production schedule runs it (IntakeScheduler.drain)
                 workers.add(pool.submit(() -> {
                     while (producing.get() || received.get() < sentMessages.get()) {
-                        received.addAndGet(consumer.pollOnce().received());
+                        received.addAndGet(IntakeScheduler.drain(consumer, Duration.ofSeconds(50)));
                     }
                 }));
             }
@@ -206,7 +208,7 @@ class EventIntakeBench {
             SqsIntake consumer = intakes.sqsIntake(sqs, queue, intake);
             workers.add(pool.submit(() -> {
                 while (received.get() < count) {
-                    received.addAndGet(consumer.pollOnce().received());
+                    received.addAndGet(IntakeScheduler.drain(consumer, Duration.ofSeconds(50)));
                 }
             }));
         }

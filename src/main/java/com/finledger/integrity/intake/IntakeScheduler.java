@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Runs the partner-file intake in production: the SQS event intake polled continuously (when
- * {@code finledger.intake.sqs.queue-url} is set), the dead-letter queue drained into the rejected
- * messages, and the daily inventory sweep that catches files whose event was lost.
+ * {@code finledger.intake.sqs.queue-url} is set) by {@code finledger.intake.sqs.receivers} receivers at once,
+ * each receiving again at once while the queue gives messages, the dead-letter queue drained into the
+ * rejected messages, and the daily inventory sweep that catches files whose event was lost.
  */
 @ApplicationScoped
 public class IntakeScheduler {
@@ -39,6 +40,16 @@ public class IntakeScheduler {
 
     @ConfigProperty(name = "finledger.intake.sqs.wait-seconds", defaultValue = "20")
     int waitSeconds;
+
+    /** Receivers polling the queue at once (each a long poll of up to 10 messages). */
+    @ConfigProperty(name = "finledger.intake.sqs.receivers", defaultValue = "2")
+    int receivers;
+
+    /** How long one scheduled poll keeps receiving while the queue gives full batches. */
+    @ConfigProperty(name = "finledger.intake.sqs.drain-for", defaultValue = "PT50S")
+    Duration drainFor;
+
+    private volatile java.util.concurrent.ExecutorService receiverPool;
 
     @Inject
     PartnerFileIntake intake;
@@ -85,9 +96,69 @@ public class IntakeScheduler {
         return sqs().map(SqsIntake::depth);
     }
 
+    /** One poll of the intake queue now, as the schedule does it (empty when no queue is configured). */
+    public Optional<SqsIntake.Poll> pollNow() {
+        return sqs().map(SqsIntake::pollOnce);
+    }
+
+    /**
+     * One receiver's turn: polls, and polls again at once while a poll gives messages (SQS may answer fewer than
+     * 10 even when more wait) and {@code budget} has not passed, so a busy queue is drained at the rate the intake
+     * can apply, not one batch per schedule tick. Returns the messages received.
+     */
+    public static long drain(SqsIntake intake, Duration budget) {
+        long until = System.nanoTime() + budget.toNanos();
+        long received = 0;
+        SqsIntake.Poll poll;
+        do {
+            poll = intake.pollOnce();
+            received += poll.received();
+        } while (poll.received() > 0 && System.nanoTime() < until);
+        return received;
+    }
+
     @Scheduled(identity = "intake-sqs-poll", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        sqs().ifPresent(SqsIntake::pollOnce);
+        sqs().ifPresent(s -> {
+            if (receivers <= 1) {
+                drain(s, drainFor);
+                return;
+            }
+            if (receiverPool == null) {
+                synchronized (this) {
+                    if (receiverPool == null) {
+                        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                        receiverPool = java.util.concurrent.Executors.newFixedThreadPool(receivers - 1, r -> {
+                            Thread t = new Thread(r, "intake-sqs-receiver-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+                    }
+                }
+            }
+            java.util.List<java.util.concurrent.Future<Long>> others = new java.util.ArrayList<>();
+            for (int i = 1; i < receivers; i++) {
+                others.add(receiverPool.submit(() -> drain(s, drainFor)));
+            }
+            drain(s, drainFor);
+            for (java.util.concurrent.Future<Long> f : others) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.errorf("an intake receiver failed: %s", e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopReceivers() {
+        if (receiverPool != null) {
+            receiverPool.shutdownNow();
+        }
     }
 
     @Scheduled(identity = "intake-dead-letters", every = "10m", delayed = "1m",

@@ -24,12 +24,20 @@ public final class S3EventNotifications {
     }
 
     public static List<PartnerFileIntake.ObjectRef> parse(String body) {
-        JsonNode root;
+        return parse(read(body));
+    }
+
+    /** The body's JSON tree, or the reason it is not JSON. */
+    public static JsonNode read(String body) {
         try {
-            root = JSON.readTree(body);
+            return JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** The object references of a notification already read into its JSON tree. */
+    public static List<PartnerFileIntake.ObjectRef> parse(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("not an S3 event notification: expected a JSON object");
         }
@@ -74,11 +82,15 @@ public final class S3EventNotifications {
     /** True if the body is an EventBridge envelope (S3 Object Created or another service's event). */
     public static boolean isEventBridge(String body) {
         try {
-            JsonNode root = JSON.readTree(body);
-            return root != null && root.isObject() && root.has("detail-type") && root.has("source");
+            return isEventBridge(JSON.readTree(body));
         } catch (JsonProcessingException e) {
             return false;
         }
+    }
+
+    /** True if the tree is an EventBridge envelope. */
+    public static boolean isEventBridge(JsonNode root) {
+        return root != null && root.isObject() && root.has("detail-type") && root.has("source");
     }
 
     /**

@@ -67,11 +67,17 @@ public class SqsIntake {
         int rejected = 0;
         int retry = 0;
         List<Message> done = new java.util.ArrayList<>(messages.size());
+        // each body is read into its JSON tree once; the batch's events are then applied together
+        List<Message> eventMessages = new java.util.ArrayList<>();
+        List<EventBridgeSink.Delivery> deliveries = new java.util.ArrayList<>();
         for (Message m : messages) {
             List<PartnerFileIntake.ObjectRef> refs;
-            boolean eventBridge = S3EventNotifications.isEventBridge(m.body());
+            com.fasterxml.jackson.databind.JsonNode root;
+            boolean eventBridge;
             try {
-                refs = S3EventNotifications.parse(m.body());
+                root = S3EventNotifications.read(m.body());
+                eventBridge = S3EventNotifications.isEventBridge(root);
+                refs = S3EventNotifications.parse(root);
                 if (events == null && refs.isEmpty() && eventBridge) {
                     throw new IllegalArgumentException("an EventBridge event, and this intake takes none");
                 }
@@ -93,18 +99,38 @@ public class SqsIntake {
                     }
                 }
                 if (events != null && eventBridge) {
-                    try {
-                        events.accept(m.body());
-                    } catch (IllegalArgumentException e) {
-                        keep(queueUrl, m, e.getMessage());
-                        rejected++;
-                    }
+                    eventMessages.add(m);
+                    deliveries.add(new EventBridgeSink.Delivery(root, m.body()));
+                } else {
+                    done.add(m);
                 }
-                done.add(m);
             } catch (RuntimeException e) {
                 retry++;
                 LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
                         m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), e.getMessage());
+            }
+        }
+        if (!deliveries.isEmpty()) {
+            List<RuntimeException> outcomes;
+            try {
+                outcomes = events.acceptAll(deliveries);
+            } catch (RuntimeException e) {
+                outcomes = java.util.Collections.nCopies(deliveries.size(), e);
+            }
+            for (int i = 0; i < eventMessages.size(); i++) {
+                Message m = eventMessages.get(i);
+                RuntimeException failure = outcomes.get(i);
+                if (failure == null) {
+                    done.add(m);
+                } else if (failure instanceof IllegalArgumentException) {
+                    keep(queueUrl, m, failure.getMessage());
+                    rejected++;
+                    done.add(m);
+                } else {
+                    retry++;
+                    LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
+                            m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), failure.getMessage());
+                }
             }
         }
         deleteAll(queueUrl, done);

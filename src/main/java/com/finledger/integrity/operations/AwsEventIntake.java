@@ -8,6 +8,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,9 +40,77 @@ public class AwsEventIntake implements EventBridgeSink {
     @Inject
     MeterRegistry meters;
 
+    /** This bean through its proxy, so that {@link #applyAll} and {@link #apply(AwsEvent)} run in their transactions. */
+    @Inject
+    AwsEventIntake self;
+
     @Override
     public void accept(String body) {
         apply(body);
+    }
+
+    /**
+     * A receive batch: each event read from the tree the intake already parsed, then all of them recorded and
+     * applied in one transaction ({@link #applyAll}). Should that transaction fail (say, a deadlock with another
+     * consumer), each event is applied in a transaction of its own, so one that keeps failing holds back only
+     * its own message.
+     */
+    @Override
+    public List<RuntimeException> acceptAll(List<Delivery> deliveries) {
+        List<RuntimeException> outcomes = new ArrayList<>(deliveries.size());
+        List<AwsEvent> parsed = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            try {
+                parsed.add(AwsEvent.parse(d.root(), d.body()));
+                outcomes.add(null);
+            } catch (IllegalArgumentException e) {
+                parsed.add(null);
+                outcomes.add(e);
+            }
+        }
+        List<AwsEvent> valid = parsed.stream().filter(java.util.Objects::nonNull).toList();
+        if (valid.isEmpty()) {
+            return outcomes;
+        }
+        try {
+            self.applyAll(valid);
+        } catch (RuntimeException batchFailed) {
+            for (int i = 0; i < parsed.size(); i++) {
+                if (parsed.get(i) != null) {
+                    try {
+                        self.apply(parsed.get(i));
+                    } catch (RuntimeException e) {
+                        outcomes.set(i, e);
+                    }
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Records and applies events in one transaction: first every event's dedupe insert (in event id order), then
+     * the job changes in (kind, job) order, so that two consumers' batches take their locks in the same order
+     * and never deadlock. The outcome of each is what {@link #apply(AwsEvent)} would give: the state logic does
+     * not depend on the order events are applied in.
+     */
+    @Transactional
+    public List<Outcome> applyAll(List<AwsEvent> events) {
+        List<AwsEvent> byId = new ArrayList<>(events);
+        byId.sort(Comparator.comparing(AwsEvent::id));
+        Map<AwsEvent, Boolean> fresh = new IdentityHashMap<>();
+        for (AwsEvent event : byId) {
+            fresh.put(event, record(event) > 0);
+        }
+        List<AwsEvent> byJob = new ArrayList<>(events);
+        byJob.sort(Comparator.comparing((AwsEvent e) -> e.changeIfKnown().map(c -> c.kind().name() + "|" + c.jobName())
+                .orElse("")));
+        Map<AwsEvent, Outcome> outcomes = new IdentityHashMap<>();
+        for (AwsEvent event : byJob) {
+            outcomes.put(event, fresh.get(event) ? decide(event) : Outcome.DUPLICATE);
+            count(event, outcomes.get(event));
+        }
+        return events.stream().map(outcomes::get).toList();
     }
 
     @Transactional
@@ -49,24 +122,32 @@ public class AwsEventIntake implements EventBridgeSink {
     @Transactional
     public Outcome apply(AwsEvent event) {
         // the insert is the dedupe: a second delivery of the same id inserts nothing and stops here
-        int inserted = em.createNativeQuery("""
+        Outcome outcome = record(event) == 0 ? Outcome.DUPLICATE : decide(event);
+        count(event, outcome);
+        return outcome;
+    }
+
+    private int record(AwsEvent event) {
+        return em.createNativeQuery("""
                         insert into aws_event (event_id, source, detail_type, event_time, subject, body, received_at, outcome)
                         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'PENDING') on conflict (event_id) do nothing""")
                 .setParameter(1, event.id()).setParameter(2, event.source()).setParameter(3, event.detailType())
                 .setParameter(4, event.time()).setParameter(5, event.changeIfKnown().map(AwsEvent.Change::subject)
                         .orElse(event.source()))
                 .setParameter(6, event.body()).setParameter(7, clock.instant()).executeUpdate();
-        Outcome outcome;
-        if (inserted == 0) {
-            outcome = Outcome.DUPLICATE;
-        } else {
-            outcome = event.changeIfKnown().map(c -> project(event, c)).orElse(Outcome.IGNORED);
-            em.createNativeQuery("update aws_event set outcome = ?1 where event_id = ?2")
-                    .setParameter(1, outcome.name()).setParameter(2, event.id()).executeUpdate();
-        }
+    }
+
+    /** Applies a newly recorded event to its job and run and records the outcome on the event. */
+    private Outcome decide(AwsEvent event) {
+        Outcome outcome = event.changeIfKnown().map(c -> project(event, c)).orElse(Outcome.IGNORED);
+        em.createNativeQuery("update aws_event set outcome = ?1 where event_id = ?2")
+                .setParameter(1, outcome.name()).setParameter(2, event.id()).executeUpdate();
+        return outcome;
+    }
+
+    private void count(AwsEvent event, Outcome outcome) {
         meters.counter("finledger_aws_events", "detail_type", event.detailType(), "outcome", outcome.name())
                 .increment();
-        return outcome;
     }
 
     private Outcome project(AwsEvent event, AwsEvent.Change change) {

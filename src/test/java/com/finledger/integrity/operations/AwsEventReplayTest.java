@@ -147,4 +147,29 @@ class AwsEventReplayTest {
             elasticmq.stopAndWait();
         }
     }
+
+    @Test
+    void oneScheduledTurnDrainsABusyQueueNotOneBatch() {
+        SQSRestServer elasticmq = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
+        int port = elasticmq.waitUntilStarted().localAddress().getPort();
+        try (SqsClient sqs = SqsClient.builder().region(Region.EU_WEST_1)
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(10)).build()).build()) {
+            String queue = sqs.createQueue(b -> b.queueName("busy")).queueUrl();
+            String ns = "d" + UUID.randomUUID().toString().substring(0, 8);
+            for (int i = 0; i < 25; i++) {
+                String e = AwsEvents.glue(ns + "-" + i, Instant.parse("2026-11-03T05:00:00Z").plusSeconds(i), ns + "-job",
+                        "jr_" + i, i % 2 == 0 ? "FAILED" : "SUCCEEDED");
+                sqs.sendMessage(b -> b.queueUrl(queue).messageBody(e));
+            }
+            long received = com.finledger.integrity.intake.IntakeScheduler.drain(intakes.sqsIntake(sqs, queue, intake),
+                    Duration.ofSeconds(30));
+
+            assertEquals(25, received, "a poll that gives messages is followed by another at once");
+            assertEquals("FAILED@2026-11-03T05:00:24Z last run jr_24", state(ns).get("GLUE_JOB:NS-job"));
+        } finally {
+            elasticmq.stopAndWait();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.finledger.integrity.intake.IntakeScheduler;
 import com.finledger.integrity.intake.SqsIntake;
 import com.finledger.integrity.intake.SqsIntakes;
 import com.finledger.integrity.platform.Jdbc;
@@ -39,8 +40,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * Benchmark (profile {@code bench}): AWS events (Glue, DMS, AppFlow; 5% redelivered) offered to an ElasticMQ
  * queue at {@code bench.events.rate} per second (default 200) for {@code bench.events.seconds} (default 300),
  * consumed by the production SQS intake into the job state. Passes if every event is applied exactly once
- * (no loss, no duplicate state change) and the backlog at the end drains within 10 s. The baseline, in the
- * same run: ElasticMQ's raw receive+delete rate with no processing. Writes target/bench/events.json.
+ * (no loss, no duplicate state change: each event has one outcome, and every job and run ends in the state of
+ * its latest event) and the backlog at the end drains within 10 s. The baseline, in the same run: ElasticMQ's
+ * raw receive+delete rate with no processing, against which both the sustained rate and the intake's capacity
+ * (a preloaded backlog drained as fast as the consumers go) are reported. {@code bench.events.seconds=30}
+ * for a short run while iterating. Writes target/bench/events.json, with the load average before and after.
  */
 @QuarkusTest
 class EventIntakeBench {
@@ -69,6 +73,7 @@ class EventIntakeBench {
         int rate = Integer.getInteger("bench.events.rate", 200);
         int seconds = Integer.getInteger("bench.events.seconds", 300);
         int consumers = Integer.getInteger("bench.events.consumers", 2);
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         SQSRestServer elasticmq = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
         int port = elasticmq.waitUntilStarted().localAddress().getPort();
         try (SqsClient sqs = SqsClient.builder().region(Region.EU_WEST_1)
@@ -92,6 +97,13 @@ class EventIntakeBench {
                 }
             }
             double rawRate = rawReceived / ((System.nanoTime() - r0) / 1e9);
+
+            // capacity: the same number of events preloaded, drained by the intake's consumers as fast as they go
+            String capacityQueue = sqs.createQueue(b -> b.queueName("capacity")).queueUrl();
+            String capacityNs = "c" + UUID.randomUUID().toString().substring(0, 6);
+            int capacityCount = Math.min(rate * seconds, 10_000);
+            send(sqs, capacityQueue, capacityNs, 0, capacityCount);
+            double capacityRate = drainAsFastAsPossible(sqs, capacityQueue, capacityCount, consumers);
 
             String queue = sqs.createQueue(b -> b.queueName("aws-events")).queueUrl();
             String ns = "b" + UUID.randomUUID().toString().substring(0, 6);
@@ -128,9 +140,10 @@ class EventIntakeBench {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < consumers; w++) {
                 SqsIntake consumer = intakes.sqsIntake(sqs, queue, intake);
+                // each consumer is a receiver as the production schedule runs it (IntakeScheduler.drain)
                 workers.add(pool.submit(() -> {
                     while (producing.get() || received.get() < sentMessages.get()) {
-                        received.addAndGet(consumer.pollOnce().received());
+                        received.addAndGet(IntakeScheduler.drain(consumer, Duration.ofSeconds(50)));
                     }
                 }));
             }
@@ -144,6 +157,7 @@ class EventIntakeBench {
             double elapsed = (System.nanoTime() - t0) / 1e9;
             pool.shutdownNow();
 
+            String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
             Map<String, Long> outcomes = new LinkedHashMap<>();
             Jdbc.query(dataSource, "select outcome, count(*) from aws_event where event_id like ? group by outcome",
                     List.of(ns + "-%"), rs -> outcomes.put(rs.getString(1), rs.getLong(2)));
@@ -163,16 +177,90 @@ class EventIntakeBench {
             result.put("backlog_drain_seconds", Math.round(drainSeconds * 10) / 10.0);
             result.put("raw_sqs_receive_rate_per_s", Math.round(rawRate * 10) / 10.0);
             result.put("intake_over_raw_receive", Math.round(intakeRate / rawRate * 1000) / 1000.0);
+            result.put("capacity_events", capacityCount);
+            result.put("capacity_rate_per_s", Math.round(capacityRate * 10) / 10.0);
+            result.put("capacity_over_raw_receive", Math.round(capacityRate / rawRate * 1000) / 1000.0);
+            List<String> wrongStates = finalStatesDiffering(ns, total);
+            result.put("jobs_not_in_their_latest_state", wrongStates.size());
+            result.put("loadavg_before", loadBefore);
+            result.put("loadavg_after", loadAfter);
             Path out = Path.of("target", "bench", "events.json");
             Files.createDirectories(out.getParent());
             Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
             System.out.println("EventIntakeBench " + result);
             assertEquals(total, recorded, "every event recorded exactly once (no loss, dedupe by event id)");
+            assertEquals(null, outcomes.get("PENDING"), "every recorded event has its outcome");
+            assertEquals(List.of(), wrongStates, "every job and run ends in its latest event's state");
             assertTrue(received.get() >= sentMessages.get(), "every message, redeliveries included, consumed");
             assertTrue(drainSeconds < 10, "the backlog when the producer stops drains within 10 s: " + drainSeconds);
         } finally {
             elasticmq.stopAndWait();
         }
+    }
+
+    /** Drains a preloaded queue with the intake's consumers; events per second. */
+    private double drainAsFastAsPossible(SqsClient sqs, String queue, int count, int consumers) throws Exception {
+        AtomicLong received = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(consumers);
+        long t0 = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < consumers; w++) {
+            SqsIntake consumer = intakes.sqsIntake(sqs, queue, intake);
+            workers.add(pool.submit(() -> {
+                while (received.get() < count) {
+                    received.addAndGet(IntakeScheduler.drain(consumer, Duration.ofSeconds(50)));
+                }
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get(600, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        double rate = received.get() / ((System.nanoTime() - t0) / 1e9);
+        pool.shutdownNow();
+        return rate;
+    }
+
+    /**
+     * The jobs and runs whose state is not their latest event's: events are generated with strictly increasing
+     * times, so the latest event of each job and of each run is known without the intake.
+     */
+    private List<String> finalStatesDiffering(String ns, long total) {
+        Map<String, String> expectedJobs = new java.util.TreeMap<>();
+        Map<String, String> expectedRuns = new java.util.TreeMap<>();
+        for (long i = 0; i < total; i++) {
+            AwsEvent e = AwsEvent.parse(event(ns, i));
+            AwsEvent.Change c = e.changeIfKnown().orElseThrow();
+            expectedJobs.put(c.kind() + ":" + c.jobName(), c.state() + " " + e.id());
+            if (c.runId() != null) {
+                expectedRuns.put(c.kind() + ":" + c.jobName() + "#" + c.runId(), c.state() + " " + e.id());
+            }
+        }
+        Map<String, String> actualJobs = new java.util.TreeMap<>();
+        Jdbc.query(dataSource, "select kind, name, state, last_event_id from pipeline_job where name like ?",
+                List.of("%" + ns + "-%"), rs -> actualJobs.put(rs.getString(1) + ":" + rs.getString(2), rs.getString(3)
+                        + " " + rs.getString(4)));
+        Map<String, String> actualRuns = new java.util.TreeMap<>();
+        Jdbc.query(dataSource, """
+                select j.kind, j.name, r.run_id, r.state, r.last_event_id from pipeline_job_run r
+                join pipeline_job j on j.id = r.job_id where j.name like ?""", List.of("%" + ns + "-%"),
+                rs -> actualRuns.put(rs.getString(1) + ":" + rs.getString(2) + "#" + rs.getString(3), rs.getString(4)
+                        + " " + rs.getString(5)));
+        List<String> differing = new ArrayList<>();
+        expectedJobs.forEach((k, v) -> {
+            if (!v.equals(actualJobs.get(k))) {
+                differing.add(k + " expected " + v + " got " + actualJobs.get(k));
+            }
+        });
+        expectedRuns.forEach((k, v) -> {
+            if (!v.equals(actualRuns.get(k))) {
+                differing.add(k + " expected " + v + " got " + actualRuns.get(k));
+            }
+        });
+        if (actualJobs.size() != expectedJobs.size() || actualRuns.size() != expectedRuns.size()) {
+            differing.add("jobs " + actualJobs.size() + "/" + expectedJobs.size() + ", runs " + actualRuns.size() + "/"
+                    + expectedRuns.size());
+        }
+        return differing.size() > 20 ? differing.subList(0, 20) : differing;
     }
 
     private static void send(SqsClient sqs, String queue, String ns, long from, int count) {

@@ -10,7 +10,9 @@ import java.util.TreeMap;
 /**
  * The prodlike profile started by hand: every peer of {@link ProdlikePeers} on loopback, then
  * {@code ./mvnw quarkus:dev} pointed at them, with the demo world generated into the source systems'
- * own databases, the warehouse on the Snowflake emulator and the landing bucket on S3Mock. Run it with
+ * own databases, the warehouse on the Snowflake emulator, the landing bucket on S3Mock, AWS events on the
+ * ElasticMQ intake queue, alerts to SNS on moto and a webhook on WireMock, and the recovery console's Glue and
+ * DMS ports on moto and the WireMock DMS peer. Run it with
  * {@code ./mvnw -Pprodlike process-test-classes}; Ctrl-C stops the application and every peer.
  */
 public final class ProdlikeLauncher {
@@ -42,6 +44,11 @@ public final class ProdlikeLauncher {
         });
         System.out.println("prodlike peers are up; starting dev mode against them:");
         config.forEach((key, value) -> System.out.println("  " + key + "=" + (key.matches("(?i).*(password|secret).*") ? "***" : value)));
+        System.out.println("alerts delivered to the webhook: " + ProdlikePeers.webhookPeer.baseUrl() + "/__admin/requests");
+        System.out.println("alerts delivered to the SNS topic reach its subscriber queue on moto: "
+                + ProdlikePeers.alertsInboxUrl);
+        System.out.println("AWS events (EventBridge's JSON) go to the intake queue: "
+                + config.get("finledger.intake.sqs.queue-url"));
 
         Process devMode = new ProcessBuilder(Path.of("mvnw").toAbsolutePath().toString(), "quarkus:dev",
                 "-Djvm.args=" + String.join(" ", jvmArgs)).inheritIO().start();

@@ -5,9 +5,13 @@ import com.finledger.integrity.catalog.Catalog.Source;
 import com.finledger.integrity.catalog.Catalog.SourceKind;
 import com.finledger.integrity.catalog.CatalogLoader;
 import com.finledger.integrity.intake.S3ObjectStore;
+import com.finledger.integrity.operations.MotoServer;
 import com.finledger.integrity.standins.DmsApiPeer;
 import com.finledger.integrity.standins.FakesnowServer;
 import com.finledger.integrity.standins.S3MockProcess;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
@@ -26,16 +30,23 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The prodlike profile's peers, one per port, each on loopback: the source systems on a PostgreSQL
  * server of their own (a database per ledger and processor; the ledgers read through read-only logins
  * as replicas are), the warehouse on the Snowflake emulator (fakesnow, reached by snowflake-jdbc and
  * by dbt-snowflake), the landing bucket on S3Mock, the intake queue on ElasticMQ, DMS's API on
- * WireMock (answering from the DMS stand-in's counters), and the processors over HTTP only. The
- * application's own database stays the embedded one.
+ * WireMock (answering from the DMS stand-in's counters, and taking StartReplicationTask for the recovery
+ * console), the processors over HTTP only, and issue 17's operations ports: AWS events (EventBridge's
+ * shapes) arrive on the same ElasticMQ intake queue, alerts go to an SNS topic on moto's server (with an
+ * SQS subscription on moto to read what was published) and to a Slack-compatible webhook on WireMock of its
+ * own, and the recovery console re-runs Glue jobs on moto. The application's own database stays the
+ * embedded one.
  */
 public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
 
@@ -49,6 +60,16 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
     private S3MockProcess s3mock;
     private SQSRestServer elasticmq;
     private DmsApiPeer dms;
+    private MotoServer moto;
+    private WireMockServer webhook;
+    /** The running peers of the operations ports, for the test that goes end to end through them. */
+    static volatile DmsApiPeer dmsPeer;
+    static volatile WireMockServer webhookPeer;
+    static volatile URI motoEndpoint;
+    /** The SQS queue on moto subscribed to the alerts topic: what SNS delivered to its subscribers. */
+    static volatile String alertsInboxUrl;
+    static final String WEBHOOK_PATH = "/hooks/finledger-alerts";
+    static final String GLUE_RAW_LOAD_JOB = "finledger-raw-load";
 
     @Override
     public Map<String, String> start() {
@@ -146,8 +167,13 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
             // DMS's API answers from the DMS stand-in's counters in the application's own database
             String controlPlane = "jdbc:postgresql://localhost:" + controlPlanePort + "/postgres";
             dms = DmsApiPeer.start(catalog, () -> controlPlane, "postgres", "postgres");
+            dmsPeer = dms;
             config.put("finledger.ports.replication-monitor", "dms");
             config.put("finledger.dms.endpoint", dms.endpoint());
+            // the recovery console resumes/restarts tasks on the same peer (StartReplicationTask)
+            config.put("finledger.ports.dms-tasks", "dms");
+
+            operationsPeers(config);
 
             config.put("finledger.ports.processor-api", "http");
             for (String processor : new String[] {"alpha", "beta"}) {
@@ -162,12 +188,60 @@ public class ProdlikePeers implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /**
+     * moto's server for SNS (the alerts topic, with an SQS subscription to read what it delivered) and Glue (the
+     * RAW load job the recovery console re-runs), WireMock for the alerts webhook.
+     */
+    private void operationsPeers(Map<String, String> config) throws Exception {
+        moto = MotoServer.start();
+        motoEndpoint = moto.endpoint();
+        try (SnsClient sns = SnsClient.builder().region(Region.EU_WEST_1).endpointOverride(moto.endpoint())
+                .credentialsProvider(MotoServer.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+             SqsClient sqs = SqsClient.builder().region(Region.EU_WEST_1).endpointOverride(moto.endpoint())
+                     .credentialsProvider(MotoServer.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+             GlueClient glue = GlueClient.builder().region(Region.EU_WEST_1).endpointOverride(moto.endpoint())
+                     .credentialsProvider(MotoServer.credentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            String topic = sns.createTopic(b -> b.name("finledger-alerts")).topicArn();
+            String inbox = sqs.createQueue(b -> b.queueName("oncall-inbox")).queueUrl();
+            String inboxArn = sqs.getQueueAttributes(b -> b.queueUrl(inbox).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(inboxArn));
+            alertsInboxUrl = inbox;
+            config.put("finledger.alerts.sns.topic-arn", topic);
+            config.put("finledger.alerts.sns.endpoint", moto.endpoint().toString());
+            config.put("finledger.alerts.sns.region", "eu-west-1");
+
+            glue.createJob(b -> b.name(GLUE_RAW_LOAD_JOB).role("arn:aws:iam::123456789012:role/finledger-glue")
+                    .command(c -> c.name("glueetl").scriptLocation("s3://finledger-glue/raw_load.py")));
+            config.put("finledger.ports.glue-jobs", "glue");
+            config.put("finledger.recovery.glue.raw-load-job", GLUE_RAW_LOAD_JOB);
+            config.put("finledger.glue.endpoint", moto.endpoint().toString());
+            config.put("finledger.glue.region", "eu-west-1");
+            config.put("finledger.glue.access-key-id", "prodlike");
+            config.put("finledger.glue.secret-access-key", "prodlike");
+            // moto ends a job run after a few GetJobRun calls; production's 5 s between polls would only wait
+            config.put("finledger.recovery.glue.poll-every", "PT0.2S");
+        }
+
+        webhook = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        webhook.start();
+        webhook.stubFor(WireMock.post(WEBHOOK_PATH).willReturn(WireMock.aResponse().withStatus(200).withBody("ok")));
+        webhookPeer = webhook;
+        config.put("finledger.alerts.webhook.url", webhook.baseUrl() + WEBHOOK_PATH);
+    }
+
     private String url(String database) {
         return "jdbc:postgresql://localhost:" + sourceSystems.getPort() + "/" + database;
     }
 
     @Override
     public void stop() {
+        if (webhook != null) {
+            webhook.stop();
+        }
+        if (moto != null) {
+            moto.close();
+        }
         if (dms != null) {
             dms.close();
         }

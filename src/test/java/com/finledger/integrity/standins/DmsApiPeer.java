@@ -57,9 +57,32 @@ public final class DmsApiPeer implements AutoCloseable {
         return server.baseUrl();
     }
 
+    /** The StartReplicationTask calls this peer answered, each as "ARN start-type", oldest first. */
+    public List<String> startRequests() {
+        List<String> starts = new java.util.ArrayList<>();
+        for (ServeEvent e : server.getAllServeEvents()) {
+            if ("AmazonDMSv20160101.StartReplicationTask".equals(e.getRequest().getHeader("X-Amz-Target"))
+                    && e.getResponse().getStatus() == 200) {
+                try {
+                    JsonNode r = JSON.readTree(e.getRequest().getBodyAsString());
+                    starts.add(0, r.path("ReplicationTaskArn").asText() + " " + r.path("StartReplicationTaskType").asText());
+                } catch (java.io.IOException bad) {
+                    throw new java.io.UncheckedIOException(bad);
+                }
+            }
+        }
+        return starts;
+    }
+
     @Override
     public void close() {
         server.stop();
+    }
+
+    private static final class NoSuchTask extends RuntimeException {
+        NoSuchTask(String arn) {
+            super(arn);
+        }
     }
 
     private static final class Answers implements ResponseTransformerV2 {
@@ -90,6 +113,7 @@ public final class DmsApiPeer implements AutoCloseable {
                     case "DescribeReplicationTasks" -> replicationTasks(request);
                     case "DescribeTableStatistics" -> tableStatistics(request);
                     case "DescribeEvents" -> events(request);
+                    case "StartReplicationTask" -> startReplicationTask(request);
                     default -> null;
                 };
                 if (body == null) {
@@ -98,6 +122,11 @@ public final class DmsApiPeer implements AutoCloseable {
                 }
                 return Response.Builder.like(response).but().status(200).headers(new HttpHeaders(
                         new HttpHeader("Content-Type", "application/x-amz-json-1.1"))).body(body.toString()).build();
+            } catch (NoSuchTask e) {
+                return Response.Builder.like(response).but().status(400).headers(new HttpHeaders(
+                        new HttpHeader("Content-Type", "application/x-amz-json-1.1"))).body("{\"__type\": "
+                        + "\"ResourceNotFoundFault\", \"message\": \"Replication task " + e.getMessage()
+                        + " not found\"}").build();
             } catch (Exception e) {
                 return Response.Builder.like(response).but().status(500).body("{\"__type\": \"InternalFailure\", "
                         + "\"message\": " + JSON.valueToTree(String.valueOf(e.getMessage())) + "}").build();
@@ -115,6 +144,26 @@ public final class DmsApiPeer implements AutoCloseable {
                 list.addObject().put("ReplicationTaskIdentifier", task).put("ReplicationTaskArn", ARN + task)
                         .put("Status", "running").put("MigrationType", "full-load-and-cdc");
             }
+            return body;
+        }
+
+        /**
+         * StartReplicationTask as DMS answers it: the task (by its ARN) with status {@code starting}; an ARN that
+         * is no task of the catalog is DMS's ResourceNotFoundFault. The start itself is what the request journal
+         * ({@link DmsApiPeer#startRequests()}) holds: the stand-in's replication runs on with the local pipeline.
+         */
+        private ObjectNode startReplicationTask(JsonNode request) {
+            String arn = request.path("ReplicationTaskArn").asText();
+            String type = request.path("StartReplicationTaskType").asText();
+            if (!arn.startsWith(ARN) || !tasks.contains(arn.substring(ARN.length()))) {
+                throw new NoSuchTask(arn);
+            }
+            if (!List.of("start-replication", "resume-processing", "reload-target").contains(type)) {
+                throw new IllegalArgumentException("StartReplicationTaskType " + type);
+            }
+            ObjectNode body = JSON.createObjectNode();
+            body.putObject("ReplicationTask").put("ReplicationTaskIdentifier", arn.substring(ARN.length()))
+                    .put("ReplicationTaskArn", arn).put("Status", "starting").put("MigrationType", "full-load-and-cdc");
             return body;
         }
 

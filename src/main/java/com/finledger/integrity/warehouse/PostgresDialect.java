@@ -181,6 +181,13 @@ public class PostgresDialect implements WarehouseDialect {
     }
 
     @Override
+    public String sampled(String relation, String alias, double percent) {
+        return relation.strip().startsWith("(") ? null
+                : relation + " " + alias + " tablesample bernoulli (" + java.math.BigDecimal.valueOf(percent).toPlainString()
+                        + ") repeatable (0)";
+    }
+
+    @Override
     public String fastHash64(String textExpression) {
         return "hashtextextended(" + textExpression + ", 0)";
     }

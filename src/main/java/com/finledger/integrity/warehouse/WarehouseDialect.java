@@ -46,6 +46,14 @@ public interface WarehouseDialect {
 
     String md5Prefix64(String textExpression);
 
+    /**
+     * A table, under the given alias, read as a repeatable random sample of about the given percentage of
+     * its rows without reading the rest; null when this dialect (or this relation, such as a subquery) has none.
+     */
+    default String sampled(String relation, String alias, double percent) {
+        return null;
+    }
+
     /** The exact sum of 64-bit hashes (or multiples of them): it must not be rounded, as it is compared mod 2^64. */
     default String sumHashes(String expression) {
         return "sum(" + expression + ")";

@@ -77,6 +77,41 @@ class TableDiffTest {
     }
 
     @Test
+    void byKeyRangeTheSameKeysAndColumnsAreNamed() {
+        // a and b have no index here: the ranges are still right, only not faster
+        TableDiff.Result result = new TableDiff().diff(side("a"), side("b"), new TableDiff.Options(16, 4, 200, 6)
+                .byKeyRange());
+        assertEquals(List.of(), result.onlyLeft());
+        assertEquals(List.of("PAY-0099999"), result.onlyRight());
+        assertEquals(List.of(new TableDiff.ChangedRow("PAY-0040002", List.of("amount_minor"))), result.changed());
+        assertTrue(result.levels() > 1, "cut finer: " + result.levels() + " levels, " + result.timings());
+        assertTrue(result.rowsListed() < 2_000, "listed only the differing ranges' rows: " + result.rowsListed());
+        assertTrue(result.timings().stream().anyMatch(t -> t.contains("key ranges")), result.timings().toString());
+
+        TableDiff.Side a = new TableDiff.Side("a", db, PostgresDialect.INSTANCE, "a", "payment_id",
+                List.of("amount_minor", "currency"), "business_date = cast(? as date)", List.of("2026-11-03"));
+        TableDiff.Side b = new TableDiff.Side("b", db, PostgresDialect.INSTANCE, "b", "payment_id",
+                List.of("amount_minor", "currency"), "business_date = cast(? as date)", List.of("2026-11-03"));
+        TableDiff.Result other = new TableDiff().diff(a, b, TableDiff.Options.defaults().byKeyRange());
+        assertEquals(List.of("PAY-0000017"), other.onlyLeft());
+        assertEquals(List.of(), other.onlyRight());
+        assertEquals(List.of(new TableDiff.ChangedRow("PAY-0012345", List.of("amount_minor")),
+                new TableDiff.ChangedRow("PAY-0031337", List.of("currency")),
+                new TableDiff.ChangedRow("PAY-0040001", List.of("amount_minor", "currency"))), other.changed());
+
+        TableDiff.Result same = new TableDiff().diff(side("a"), side("a"), TableDiff.Options.defaults().byKeyRange());
+        assertTrue(same.same());
+        assertEquals(4, same.queries(), "a table sample (too small here), a key sample by hash, one summary per side: " + same.timings());
+    }
+
+    @Test
+    void aKeyRangeEndsAtThePrefixRaised() {
+        assertEquals("PAY-0013", TableDiff.rangeEnd("PAY-0012"));
+        assertEquals("PAZ", TableDiff.rangeEnd("PAY\uffff"));
+        assertEquals(null, TableDiff.rangeEnd("\uffff"));
+    }
+
+    @Test
     void identicalCopiesTakeOneQueryPerSide() {
         TableDiff.Result result = new TableDiff().diff(side("a"), side("a"), TableDiff.Options.defaults());
         assertTrue(result.same());

@@ -214,7 +214,7 @@ public class DemoWorld {
             // the old world's lineage: its runs share the new world's partition keys and would answer its
             // traces with objects that no longer exist (raw events refuse update and delete, not truncate); the
             // old world's dbt runs go with it, or re-recording them would bring that lineage back
-            s.execute("truncate lineage_event, lineage_projection_queue, lineage_run_partition, lineage_column_edge, lineage_job_io, lineage_run_io, "
+            s.execute("truncate lineage_event, lineage_run_partition, lineage_column_edge, lineage_job_io, lineage_run_io, "
                     + "lineage_dataset_version, lineage_run, lineage_job, lineage_dataset, lineage_namespace, "
                     + "dbt_node_result, dbt_invocation");
         }

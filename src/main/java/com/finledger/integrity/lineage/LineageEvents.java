@@ -17,11 +17,10 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Validates OpenLineage events and stores each distinct one verbatim, with a projection queue row, in
- * one transaction: a request is stored whole or not at all. Then the new ones are projected into the
- * lineage graph ({@link LineageProjector}, together with other requests' queued events) before the
- * request is answered. A redelivery is the same content (SHA-256 of the canonical JSON) and changes
- * nothing; two different events that share run, type and time are two events.
+ * Validates OpenLineage events, stores each distinct one verbatim and projects the new ones into the
+ * lineage graph, all in one transaction: a request is stored whole or not at all. A redelivery is
+ * the same content (SHA-256 of the canonical JSON) and changes nothing; two different events that
+ * share run, type and time are two events.
  */
 @ApplicationScoped
 public class LineageEvents {
@@ -34,9 +33,6 @@ public class LineageEvents {
 
     @Inject
     LineageConfig config;
-
-    @Inject
-    LineageProjector projector;
 
     public record Stored(long id, boolean created) {
     }
@@ -137,8 +133,7 @@ public class LineageEvents {
                                                                 content_sha256, size_bytes)
                                      select r, t, et::timestamptz, jn, j, p, e::jsonb, ?::timestamptz, ?, k, s, b from x
                                      on conflict (content_sha256) do nothing
-                                     returning id, content_sha256),
-                             queued as (insert into lineage_projection_queue (event_id) select id from ins)
+                                     returning id, content_sha256)
                         select id, content_sha256, true from ins
                         union all
                         select l.id, l.content_sha256, false from lineage_event l join x on l.content_sha256 = x.s::bpchar""")) {
@@ -173,6 +168,9 @@ public class LineageEvents {
                         }
                     }
                 }
+                LineageProjection projection = new LineageProjection();
+                unique.stream().filter(e -> created.containsKey(e.sha256())).forEach(projection::add);
+                projection.write(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -181,9 +179,6 @@ public class LineageEvents {
                 c.setAutoCommit(true);
             }
         }
-        // stored and queued: answer once they are in the graph too (projected with whatever else is queued;
-        // a redelivery also waits for a projection of its first delivery that may still be running)
-        projector.drain();
         List<Outcome> outcomes = new ArrayList<>(events.size());
         java.util.Set<String> reported = new java.util.HashSet<>();
         for (int i = 0; i < events.size(); i++) {

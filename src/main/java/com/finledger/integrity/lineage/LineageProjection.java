@@ -321,7 +321,8 @@ final class LineageProjection {
 
     /**
      * The whole projection of a request: one statement per graph table, sent together (one round trip;
-     * pgjdbc sends the statements of one text as a pipeline and they run in order in the transaction).
+     * pgjdbc sends the statements of one text as a pipeline and they run in order in the transaction);
+     * the statements of tables the request adds no rows to are left out ({@link Binder#execute}).
      * Graph rows are found by their natural keys inside the statements, so no statement waits for the
      * ids another returned. Rows are written in key order, so concurrent requests lock shared rows in
      * one order.

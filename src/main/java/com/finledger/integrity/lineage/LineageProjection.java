@@ -321,7 +321,8 @@ final class LineageProjection {
 
     /**
      * The whole projection of a request: one statement per graph table, sent together (one round trip;
-     * pgjdbc sends the statements of one text as a pipeline and they run in order in the transaction).
+     * pgjdbc sends the statements of one text as a pipeline and they run in order in the transaction);
+     * the statements of tables the request adds no rows to are left out ({@link Binder#execute}).
      * Graph rows are found by their natural keys inside the statements, so no statement waits for the
      * ids another returned. Rows are written in key order, so concurrent requests lock shared rows in
      * one order.
@@ -402,9 +403,14 @@ final class LineageProjection {
             pick("v", "facets", "facets"), pick("v", "facets", "facets_time"), pick("v", "facets", "facets_sha"),
             updateNodes("lineage_dataset", true), updateNodes("lineage_job", false));
 
+    /** WRITE's statements, and how many parameters each takes (every one starts with its row-count array). */
+    static final String[] PARTS = WRITE.split(";\n");
+    static final int[] PARAMETERS = java.util.Arrays.stream(PARTS).mapToInt(p -> p.split("\\?", -1).length - 1)
+            .toArray();
+
     void write(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(WRITE)) {
-            Binder b = new Binder(c, ps);
+        {
+            Binder b = new Binder();
             b.texts(List.copyOf(namespaces.keySet()));
             bindNodes(b, datasets);
             bindNodes(b, jobs);
@@ -467,32 +473,60 @@ final class LineageProjection {
             // last: what changed on shared dataset and job rows, so their row locks are held only until commit
             bindNodes(b, datasets);
             bindNodes(b, jobs);
-            ps.execute();
+            b.execute(c);
         }
     }
 
-    /** Binds the statement's parameters in order. */
+    /** Collects the statements' parameters in order, then sends the statements that have rows. */
     private static final class Binder {
-        private final Connection c;
-        private final PreparedStatement ps;
-        private int next = 1;
+        private final List<String> types = new ArrayList<>();
+        private final List<List<?>> values = new ArrayList<>();
 
-        Binder(Connection c, PreparedStatement ps) {
-            this.c = c;
-            this.ps = ps;
-        }
-
-        void texts(List<String> values) throws SQLException {
+        void texts(List<String> values) {
             array("text", values);
         }
 
-        void times(List<Instant> values) throws SQLException {
+        void times(List<Instant> values) {
             // as ISO text, cast to timestamptz by the statement: exact, and independent of the JVM's zone
             texts(values.stream().map(t -> t == null ? null : t.toString()).toList());
         }
 
-        void array(String type, List<?> values) throws SQLException {
-            ps.setArray(next++, c.createArrayOf(type, values.toArray()));
+        void array(String type, List<?> values) {
+            types.add(type);
+            this.values.add(values);
+        }
+
+        /**
+         * One text, one round trip, of the statements whose arrays hold rows: a table the request adds
+         * nothing to (no column lineage, no partitions, no runs...) costs no statement.
+         */
+        void execute(Connection c) throws SQLException {
+            StringBuilder sql = new StringBuilder();
+            List<Integer> bound = new ArrayList<>();
+            int at = 0;
+            for (int i = 0; i < PARTS.length; i++) {
+                if (!values.get(at).isEmpty()) {
+                    sql.append(sql.isEmpty() ? "" : ";\n").append(PARTS[i]);
+                    for (int k = at; k < at + PARAMETERS[i]; k++) {
+                        bound.add(k);
+                    }
+                }
+                at += PARAMETERS[i];
+            }
+            if (at != values.size()) {
+                throw new IllegalStateException("the projection bound " + values.size() + " arrays for " + at
+                        + " parameters");
+            }
+            if (bound.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int next = 1;
+                for (int k : bound) {
+                    ps.setArray(next++, c.createArrayOf(types.get(k), values.get(k).toArray()));
+                }
+                ps.execute();
+            }
         }
     }
 
@@ -535,7 +569,7 @@ final class LineageProjection {
         return "case when " + newerFrom(prefix) + " then x." + column + " else t." + column + " end";
     }
 
-    private static void bindNodes(Binder b, TreeMap<Key, Node> nodes) throws SQLException {
+    private static void bindNodes(Binder b, TreeMap<Key, Node> nodes) {
         List<Key> keys = List.copyOf(nodes.keySet());
         List<Node> ns = List.copyOf(nodes.values());
         b.texts(keys.stream().map(Key::namespace).toList());

@@ -115,6 +115,24 @@ public record Catalog(List<Layer> layers, List<Source> sources, List<CuratedData
                                  Amount amount, String businessDate, Partitioning partitioning) {
     }
 
+    /**
+     * The datasets {@code name} is built from at the bottom, in the order met: {@code name} itself when it is not a
+     * curated dataset, otherwise what its {@code built_from} names, through curated ones (balances) to the landed.
+     */
+    public java.util.Set<String> landedSources(String name) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        collectLanded(name, out, new java.util.HashSet<>());
+        return out;
+    }
+
+    private void collectLanded(String name, java.util.Set<String> out, java.util.Set<String> seen) {
+        if (!seen.add(name)) {
+            return;
+        }
+        curated.stream().filter(c -> c.name().equals(name)).findFirst().ifPresentOrElse(
+                c -> c.builtFrom().forEach(from -> collectLanded(from, out, seen)), () -> out.add(name));
+    }
+
     public Stream<Dataset> datasets() {
         return sources.stream().flatMap(s -> s.datasets().stream());
     }

@@ -106,8 +106,7 @@ public class SqsIntake {
                 }
             } catch (RuntimeException e) {
                 retry++;
-                LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
-                        m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), e.getMessage());
+                staysQueued(m, e);
             }
         }
         if (!deliveries.isEmpty()) {
@@ -128,13 +127,17 @@ public class SqsIntake {
                     done.add(m);
                 } else {
                     retry++;
-                    LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
-                            m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), failure.getMessage());
+                    staysQueued(m, failure);
                 }
             }
         }
         deleteAll(queueUrl, done);
         return new Poll(messages.size(), taken, rejected, retry);
+    }
+
+    private static void staysQueued(Message m, RuntimeException failure) {
+        LOG.errorf("message %s (receive %s) failed and stays on the queue: %s", m.messageId(),
+                m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), failure.getMessage());
     }
 
     /** Messages waiting on the queue (approximate, as SQS counts them); throws when the queue cannot be reached. */

@@ -86,11 +86,9 @@ public class SloService {
      */
     public List<Latency> latency() {
         List<Latency> out = new ArrayList<>();
-        Map<String, Catalog.CuratedDataset> curated = new HashMap<>();
-        catalog.catalog().curated().forEach(c -> curated.put(c.name(), c));
-        for (Catalog.CuratedDataset c : catalog.catalog().curated()) {
-            java.util.Set<String> sources = new java.util.TreeSet<>();
-            landedSources(c, curated, sources, new java.util.HashSet<>());
+        Catalog world = catalog.catalog();
+        for (Catalog.CuratedDataset c : world.curated()) {
+            java.util.Set<String> sources = world.landedSources(c.name());
             if (sources.isEmpty()) {
                 continue;
             }
@@ -113,22 +111,6 @@ public class SloService {
         }
         out.sort(java.util.Comparator.comparing(Latency::dataset));
         return out;
-    }
-
-    /** The landed datasets a curated one is built from, through curated ones it is built from (balances). */
-    private static void landedSources(Catalog.CuratedDataset c, Map<String, Catalog.CuratedDataset> curated,
-                                      java.util.Set<String> out, java.util.Set<String> seen) {
-        if (!seen.add(c.name())) {
-            return;
-        }
-        for (String from : c.builtFrom()) {
-            Catalog.CuratedDataset inner = curated.get(from);
-            if (inner == null) {
-                out.add(from);
-            } else {
-                landedSources(inner, curated, out, seen);
-            }
-        }
     }
 
     /** Measures now and keeps the samples (one per dataset, layer and instant). */

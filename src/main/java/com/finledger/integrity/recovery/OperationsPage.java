@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,8 +156,7 @@ public class OperationsPage {
             }
         }
         for (Catalog.CuratedDataset c : catalog.curated()) {
-            Set<String> inputs = new LinkedHashSet<>();
-            collectSources(catalog, c.name(), inputs);
+            Set<String> inputs = catalog.landedSources(c.name());
             Instant landed = inputs.stream().map(newestLanding::get).filter(java.util.Objects::nonNull)
                     .max(Instant::compareTo).orElse(null);
             rows.add(row(c.name(), "curated", c.slaClass(), c.freshness(),
@@ -169,11 +167,6 @@ public class OperationsPage {
         }
         return Pages.page(page.data("rows", rows).data("stages", List.of("Landing", "RAW", "STAGING", "CURATED", "Readiness"))
                 .data("replicationProblem", replicationProblem).data("now", now.toString()), identity, "/operations");
-    }
-
-    private static void collectSources(Catalog catalog, String name, Set<String> out) {
-        catalog.curated().stream().filter(c -> c.name().equals(name)).findFirst().ifPresentOrElse(
-                c -> c.builtFrom().forEach(b -> collectSources(catalog, b, out)), () -> out.add(name));
     }
 
     private static Row row(String dataset, String kind, Catalog.SlaClass sla, Duration freshness, List<Cell> stages,
